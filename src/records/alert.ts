@@ -1,0 +1,30 @@
+import type { Priority } from './priority.js';
+
+/**
+ * One rule matched one event. The JSON shape is Falco's alert JSON, so every tool that
+ * reads Falco's output (falcosidekick and friends) reads vigil's; vigil's own context
+ * lives under `vigil`.
+ */
+export interface Alert {
+  /** ISO 8601 with nanoseconds, as Falco prints it. */
+  time: string;
+  rule: string;
+  /** Falco's spelling: "Warning", "Critical", … */
+  priority: string;
+  output: string;
+  output_fields: Record<string, string | number | boolean | null>;
+  source: string;
+  tags: string[];
+  hostname: string;
+  vigil?: AlertContext;
+}
+
+export interface AlertContext {
+  /** Normalised priority, for filtering. */
+  priority: Priority;
+  /** The event that fired the rule, as received. */
+  event?: unknown;
+  /** Where the event came from: file and offset, HTTP request, poller position. */
+  origin?: string;
+  [key: string]: unknown;
+}

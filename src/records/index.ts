@@ -1,0 +1,5 @@
+export type { Alert, AlertContext } from './alert.js';
+export type { Finding, FindingKind, FindingStatus } from './finding.js';
+export { fingerprint } from './finding.js';
+export { PRIORITIES, parsePriority, displayPriority, atLeast } from './priority.js';
+export type { Priority } from './priority.js';
