@@ -1,0 +1,151 @@
+/**
+ * Building blocks for the platform catalogues (k8s_audit, aws_cloudtrail, github, okta,
+ * gcp_auditlog): a field is declared once as a table entry whose reader is bound to its
+ * argument once, so no argument is parsed while events flow.
+ */
+import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Scalar } from '../rules/fields.js';
+import { atPath, jsonText, own, type VigilEvent } from './event.js';
+
+/** Reads one field from an event's decoded JSON (and, for the few that need it, the event). */
+export type Reader = (data: unknown, event: VigilEvent) => FieldValue;
+/** Makes the reader for one argument value (undefined when the field is written without one). */
+export type Binder = (arg: string | undefined) => Reader;
+
+/** How far the extraction follows the upstream plugin. */
+export interface ExtractionOptions {
+  /**
+   * Reproduce the upstream plugins' documented extraction bugs (ct.request.documentname never
+   * set, gcp.policyDelta always "", okta.client.geo.lon always "0", …) instead of extracting
+   * those fields correctly. Off by default.
+   */
+  falcoBugs?: boolean;
+}
+
+export interface FieldOptions {
+  list?: boolean;
+  type?: 'string' | 'uint64';
+  arg?: 'optional' | 'required';
+  argKind?: 'index' | 'key';
+}
+
+export interface PluginField {
+  name: string;
+  description: string;
+  bind: Binder;
+  options: FieldOptions;
+}
+
+export function field(name: string, description: string, bind: Binder, options: FieldOptions = {}): PluginField {
+  return { name, description, bind, options };
+}
+
+/** A field with an optional index argument selecting one element (list fields: [i]). */
+export function indexed(name: string, description: string, bind: Binder, list = true): PluginField {
+  return field(name, description, bind, { list, arg: 'optional', argKind: 'index' });
+}
+
+/**
+ * Turns table entries into catalogue fields. `applies` is checked before every read: when it
+ * says no (a k8s event without auditID), every field of the source is absent.
+ */
+export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => boolean): FieldDef[] {
+  return fields.map(({ name, description, bind, options }) => {
+    const plain = options.arg === 'required' ? undefined : bind(undefined);
+    const byArg = new Map<string, Reader>();
+    const readerFor = (arg: string | undefined): Reader | undefined => {
+      if (arg === undefined) return plain;
+      let r = byArg.get(arg);
+      if (!r) byArg.set(arg, (r = bind(arg)));
+      return r;
+    };
+    return {
+      name,
+      type: PLUGIN_TYPES[options.type ?? 'string']!,
+      isList: options.list ?? false,
+      arg: options.arg ?? 'none',
+      argKind: options.argKind ?? 'none',
+      description,
+      extract: (event, arg) => {
+        const ev = event as VigilEvent;
+        if (applies && !applies(ev.data)) return undefined;
+        return readerFor(arg)?.(ev.data, ev);
+      },
+    };
+  });
+}
+
+// ---- paths and values
+
+/** `a.b.c` → ['a', 'b', 'c']; pass an array when a key itself holds dots. */
+export type PathSpec = string | readonly string[];
+export function path(p: PathSpec): readonly string[] {
+  return typeof p === 'string' ? p.split('.') : p;
+}
+
+export function at(data: unknown, p: readonly string[]): unknown {
+  return atPath(data, p);
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Parses an index argument once; undefined when no argument was given. */
+export function indexArg(arg: string | undefined): number | undefined {
+  return arg === undefined ? undefined : Number(arg);
+}
+
+/** The elements of an array, or only element [i] (none when out of range). */
+export function pick<T>(arr: readonly T[], index: number | undefined): readonly T[] {
+  if (index === undefined) return arr;
+  return index < arr.length ? [arr[index]!] : [];
+}
+
+/** A JSON value as text: strings raw, anything else compact JSON (the k8saudit convention). */
+export function text(p: PathSpec): Binder {
+  const keys = path(p);
+  return () => (data) => jsonText(at(data, keys));
+}
+
+/**
+ * A value read as a Go string would be: a string raw, any other JSON value present but "".
+ * With correct extraction (exact = false) other values are compact JSON instead.
+ */
+export function goString(p: PathSpec, exact: boolean): Binder {
+  const keys = path(p);
+  return () => (data) => {
+    const v = at(data, keys);
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return v;
+    return exact ? '' : JSON.stringify(v);
+  };
+}
+
+/** Every element of the array at a path as text; absent when it is not an array. */
+export function textList(p: PathSpec): Binder {
+  const keys = path(p);
+  return (arg) => {
+    const index = indexArg(arg);
+    return (data) => {
+      const v = at(data, keys);
+      return Array.isArray(v) ? pick(v, index).map((x) => jsonText(x)!) : undefined;
+    };
+  };
+}
+
+/** Shortens a long list of scalars to what the condition compiler expects. */
+export function nonEmpty(values: Scalar[]): Scalar[] | undefined {
+  return values.length > 0 ? values : undefined;
+}
+
+export { own, jsonText };
+
+/** RFC 3339 time (with up to nanosecond fractions) in nanoseconds since the epoch. */
+export function rfc3339Ns(v: unknown): bigint | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2})(?:\.(\d{1,9})\d*)?([Zz]|[+-]\d{2}:?\d{2})?$/.exec(v);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}${m[3] ?? 'Z'}`);
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
