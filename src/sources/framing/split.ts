@@ -3,6 +3,7 @@
  * other (pretty-printed or not). A malformed document becomes one error with its line and
  * column, and reading goes on at the next line that starts a document.
  */
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 export type Format = 'auto' | 'jsonl' | 'json' | 'concat';
 export const FORMATS: readonly Format[] = ['auto', 'jsonl', 'json', 'concat'];
@@ -79,12 +80,20 @@ function resync(text: string, from: number): number {
   return text.length;
 }
 
-/** JSON.parse's complaint without its position, and the offset it names. */
-function parseFailure(err: unknown, base: number): { message: string; offset: number } {
-  const text = err instanceof Error ? err.message : String(err);
-  const m = /^(.*?)(?: in JSON)? at position (\d+)/s.exec(text);
-  if (!m) return { message: text, offset: base };
-  return { message: m[1]!, offset: base + Number(m[2]) };
+/**
+ * Why and where a text JSON.parse refused is malformed. JSON.parse does not always say where,
+ * so jsonc-parser (strict: no comments, no trailing commas) locates the first error.
+ */
+function parseFailure(err: unknown, text: string, base: number): { message: string; offset: number } {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first) {
+    const words = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    return { message: words, offset: base + first.offset };
+  }
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+  return { message, offset: base };
 }
 
 /** Every JSON document in `text`, one after the other; `firstLine` numbers its first line. */
@@ -111,7 +120,7 @@ export function* splitConcatenated(text: string, firstLine = 1): Generator<Piece
       yield { doc: JSON.parse(text.slice(pos, end)), line: start.line };
       pos = end;
     } catch (err) {
-      const { message, offset } = parseFailure(err, pos);
+      const { message, offset } = parseFailure(err, text.slice(pos, end), pos);
       yield { error: `malformed JSON: ${message}`, ...lines.at(Math.min(offset, text.length)) };
       pos = resync(text, offset);
     }
@@ -138,7 +147,7 @@ export function* splitWhole(text: string): Generator<Piece> {
   try {
     yield { doc: JSON.parse(text), line: 1 };
   } catch (err) {
-    const { message, offset } = parseFailure(err, 0);
+    const { message, offset } = parseFailure(err, text, 0);
     yield { error: `malformed JSON: ${message}`, ...new Lines(text, 1).at(Math.min(offset, text.length)) };
   }
 }
