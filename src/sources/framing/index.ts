@@ -5,13 +5,13 @@
  * becomes one InputError item, located, and reading goes on.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { InputError, type InputItem } from './items.js';
-import { detectFormat, splitConcatenated, splitLine, splitWhole, type Format, type Piece } from './split.js';
+import { splitConcatenated, splitLine, splitWhole, wholeDocument, type Format, type Piece } from './split.js';
 
 export { FORMATS, type Format } from './split.js';
 export { detectSource, toEvents, unrecognised } from './events.js';
@@ -29,7 +29,7 @@ export const STDIN_NAME = '<stdin>';
 export async function* readInputs(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<InputItem> {
   for (const input of inputs) {
     if (input === '-') {
-      yield* readStream(options.stdin ?? process.stdin, STDIN_NAME, options.format);
+      yield* readStream((options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>, STDIN_NAME, options.format);
       continue;
     }
     let files: AsyncIterable<string>;
@@ -39,7 +39,22 @@ export async function* readInputs(inputs: readonly string[], options: ReadOption
       yield new InputError(`${input}: cannot read: ${reason(err)}`, input);
       continue;
     }
-    for await (const file of files) yield* readStream(createReadStream(file), file, options.format);
+    for await (const file of files) yield* readStream(await fileBytes(file), file, options.format);
+  }
+}
+
+/** Files up to this size are read in one go (faster than a stream); bigger ones are streamed. */
+const WHOLE_FILE_BYTES = 64 * 1024 * 1024;
+
+async function fileBytes(file: string): Promise<AsyncIterable<Buffer>> {
+  try {
+    if ((await stat(file)).size > WHOLE_FILE_BYTES) return createReadStream(file);
+    const bytes = await readFile(file);
+    return (async function* () {
+      yield bytes;
+    })();
+  } catch {
+    return createReadStream(file); // its error is reported where it is read
   }
 }
 
@@ -59,7 +74,7 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
 }
 
 /** The documents of one byte stream (a file, stdin), gunzipped when it starts like gzip. */
-export async function* readStream(stream: NodeJS.ReadableStream, name: string, format: Format = 'auto'): AsyncGenerator<InputItem> {
+export async function* readStream(stream: AsyncIterable<Buffer | string>, name: string, format: Format = 'auto'): AsyncGenerator<InputItem> {
   const toItem = (p: Piece): InputItem =>
     'doc' in p
       ? { doc: p.doc, origin: `${name}:${p.line}`, file: name, line: p.line }
@@ -72,8 +87,8 @@ export async function* readStream(stream: NodeJS.ReadableStream, name: string, f
 }
 
 /** Text chunks of a byte stream, decompressing gzip. */
-async function* text(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
-  const source = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+async function* text(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const source = stream[Symbol.asyncIterator]();
   const first = await source.next();
   if (first.done) return;
   const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
@@ -90,7 +105,9 @@ async function* text(stream: NodeJS.ReadableStream): AsyncGenerator<string> {
 
 /**
  * Documents of a text given in chunks. JSON lines are split as they arrive (so a live stdin
- * is read as it comes); the other formats need the whole text.
+ * is read as it comes); the other formats need the whole text. In `auto`, the text is JSON
+ * lines when its first line is a whole document by itself, and otherwise documents one after
+ * the other (which covers one pretty-printed document and a JSON array).
  */
 async function* splitText(chunks: AsyncIterable<string>, format: Format): AsyncGenerator<Piece> {
   let buffer = '';
@@ -98,32 +115,40 @@ async function* splitText(chunks: AsyncIterable<string>, format: Format): AsyncG
   let lineNo = 1;
   for await (const chunk of chunks) {
     buffer += chunk;
-    if (mode === 'auto') {
-      const start = buffer.search(/\S/);
-      const eol = start < 0 ? -1 : buffer.indexOf('\n', start);
-      if (eol < 0) continue;
-      mode = detectFormat(buffer.slice(start, eol));
-    }
-    if (mode !== 'jsonl') continue;
-    let eol: number;
+    if (mode !== 'auto' && mode !== 'jsonl') continue;
     let from = 0;
-    while ((eol = buffer.indexOf('\n', from)) >= 0) {
+    for (let eol = buffer.indexOf('\n'); eol >= 0; eol = buffer.indexOf('\n', from)) {
       const line = buffer.slice(from, eol);
-      if (line.trim() !== '') yield* splitLine(line, lineNo);
+      if (mode === 'auto' && line.trim() !== '') {
+        const doc = wholeDocument(line);
+        if (doc === undefined) {
+          mode = 'concat';
+          break;
+        }
+        mode = 'jsonl';
+        yield { doc, line: lineNo };
+      } else if (line.trim() !== '') {
+        yield* splitLine(line, lineNo);
+      }
       lineNo++;
       from = eol + 1;
     }
     buffer = buffer.slice(from);
   }
-  if (mode === 'auto') mode = detectFormat(buffer);
-  if (mode === 'jsonl') {
+  if (mode === 'auto') {
+    const doc = wholeDocument(buffer);
+    if (doc !== undefined) yield { doc, line: lineNo + leadingLines(buffer) };
+    else yield* splitConcatenated(buffer, lineNo);
+  } else if (mode === 'jsonl') {
     if (buffer.trim() !== '') yield* splitLine(buffer, lineNo);
   } else if (mode === 'json') {
     yield* splitWhole(buffer);
   } else {
-    yield* splitConcatenated(buffer);
+    yield* splitConcatenated(buffer, lineNo);
   }
 }
+
+const leadingLines = (text: string) => text.slice(0, text.search(/\S|$/)).split('\n').length - 1;
 
 function reason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;

@@ -152,18 +152,13 @@ export function* splitWhole(text: string): Generator<Piece> {
   }
 }
 
-/**
- * The format of a text from its beginning: JSON lines when the first line is a whole
- * document by itself, otherwise documents one after the other (which covers one document,
- * pretty-printed, and a JSON array).
- */
-export function detectFormat(firstLine: string): 'jsonl' | 'concat' {
-  const line = firstLine.trim();
-  if (!line.startsWith('{') && !line.startsWith('[')) return 'concat';
+/** The object or array a line holds by itself, or undefined. */
+export function wholeDocument(line: string): unknown {
+  const t = line.trimStart();
+  if (!t.startsWith('{') && !t.startsWith('[')) return undefined;
   try {
-    JSON.parse(line);
-    return 'jsonl';
+    return JSON.parse(line) as unknown;
   } catch {
-    return 'concat';
+    return undefined;
   }
 }
