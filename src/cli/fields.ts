@@ -10,12 +10,27 @@ interface FieldClass {
   fields: FieldDef[];
 }
 
-/** Each source's own fields, then the json fields once, naming every source they apply to. */
+const isEventField = (f: FieldDef) => f.name.startsWith('evt.');
+
+/**
+ * Each source's own fields, then the fields every plugin source has (evt.*) and the json
+ * fields, each once, naming the sources they apply to.
+ */
 function fieldClasses(selected: Source[]): FieldClass[] {
   const shared = new Set(jsonFields);
-  const classes = selected
-    .filter((s) => s.name !== 'json')
-    .map((s) => ({ name: s.name, description: s.description, sources: [s.name], fields: s.catalog.fields.filter((f) => !shared.has(f)) }));
+  const platforms = selected.filter((s) => s.name !== 'json');
+  const classes = platforms.map((s) => ({
+    name: s.name, description: s.description, sources: [s.name],
+    fields: s.catalog.fields.filter((f) => !shared.has(f) && !isEventField(f)),
+  }));
+  if (platforms.length > 0) {
+    classes.push({
+      name: 'evt',
+      description: 'Event number, time, source and plugin of every platform event',
+      sources: platforms.map((s) => s.name),
+      fields: platforms[0]!.catalog.fields.filter(isEventField),
+    });
+  }
   classes.push({
     name: 'json',
     description: 'Fields of the JSON payload of any event, by JSON pointer',

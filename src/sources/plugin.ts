@@ -3,6 +3,7 @@
  * gcp_auditlog): a field is declared once as a table entry whose reader is bound to its
  * argument once, so no argument is parsed while events flow.
  */
+import { hostname } from 'node:os';
 import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Scalar } from '../rules/fields.js';
 import { atPath, jsonText, own, type VigilEvent } from './event.js';
 
@@ -107,6 +108,15 @@ export function text(p: PathSpec): Binder {
   return () => (data) => jsonText(at(data, keys));
 }
 
+/** The value at a path as text, "" when missing or null: plugins that decode into Go structs. */
+export function textOrEmpty(p: PathSpec): Binder {
+  const keys = path(p);
+  return () => (data) => {
+    const v = at(data, keys);
+    return v === undefined || v === null ? '' : jsonText(v)!;
+  };
+}
+
 /**
  * A value read as a Go string would be: a string raw, any other JSON value present but "".
  * With correct extraction (exact = false) other values are compact JSON instead.
@@ -133,7 +143,7 @@ export function textList(p: PathSpec): Binder {
   };
 }
 
-/** Shortens a long list of scalars to what the condition compiler expects. */
+/** A list, or no value when it is empty (as libsinsp treats an empty list). */
 export function nonEmpty(values: Scalar[]): Scalar[] | undefined {
   return values.length > 0 ? values : undefined;
 }
@@ -148,4 +158,59 @@ export function rfc3339Ns(v: unknown): bigint | undefined {
   const ms = Date.parse(`${m[1]}${m[3] ?? 'Z'}`);
   if (Number.isNaN(ms)) return undefined;
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+// ---- the event fields libsinsp gives every plugin source (evt.*)
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `hh:mm:ss`, `YYYY-MM-DD`, and the nanoseconds, in UTC. */
+function timeParts(ns: bigint): { date: string; time: string; nanos: string } {
+  const d = new Date(Number(ns / 1_000_000n));
+  return {
+    date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,
+    time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
+    nanos: pad(Number(((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n), 9),
+  };
+}
+
+function timeField(name: string, description: string, render: (p: ReturnType<typeof timeParts>) => string): PluginField {
+  return field(name, description, () => (_data, event) => (event.timeNs === undefined ? undefined : render(timeParts(event.timeNs))));
+}
+
+function rawTime(name: string, description: string, part: (ns: bigint) => bigint): FieldDef {
+  // PT_ABSTIME is numeric; above 2^53 a JS number keeps about 0.25 µs of precision.
+  return { ...toFieldDefs([field(name, description, () => (_d, e) => (e.timeNs === undefined ? undefined : Number(part(e.timeNs))))])[0]!, type: 'PT_ABSTIME' };
+}
+
+/**
+ * The `evt.*` fields Falco offers on every plugin source: number, time, source, plugin and
+ * its one-line summary (`info`: the plugin field marked as such, e.g. ct.info).
+ */
+export function eventFields(plugin: string, info?: PluginField): FieldDef[] {
+  const infoReader = info?.bind(undefined);
+  return [
+    ...toFieldDefs([field('evt.num', 'event number.', () => (_d, e) => e.num, { type: 'uint64' })]),
+    ...toFieldDefs([
+      timeField('evt.time', 'event timestamp as a time string that includes the nanosecond part.', (p) => `${p.time}.${p.nanos}`),
+      timeField('evt.time.s', 'event timestamp as a time string with no nanoseconds.', (p) => p.time),
+      timeField('evt.time.iso8601', 'event timestamp in ISO 8601 format, including nanoseconds and time zone offset (in UTC).', (p) => `${p.date}T${p.time}.${p.nanos}Z`),
+      timeField('evt.datetime', 'event timestamp as a time string that includes the date.', (p) => `${p.date} ${p.time}.${p.nanos}`),
+      timeField('evt.datetime.s', 'event timestamp as a datetime string with no nanoseconds.', (p) => `${p.date} ${p.time}`),
+    ]),
+    rawTime('evt.rawtime', 'absolute event timestamp, i.e. nanoseconds from epoch.', (ns) => ns),
+    rawTime('evt.rawtime.s', 'integer part of the event timestamp (e.g. seconds since epoch).', (ns) => ns / 1_000_000_000n),
+    rawTime('evt.rawtime.ns', 'fractional part of the absolute event timestamp.', (ns) => ns % 1_000_000_000n),
+    ...toFieldDefs([
+      field('evt.pluginname', 'if the event comes from a plugin-defined event source, the name of the plugin that generated it.', () => () => plugin),
+      field('evt.plugininfo', 'if the event comes from a plugin-defined event source, a summary of the event as formatted by the plugin.', () => (data, e) => infoReader?.(data, e)),
+      field('evt.source', 'the name of the source that produced the event.', () => (_d, e) => e.source),
+      field('evt.hostname', 'the hostname of the underlying host (FALCO_HOSTNAME or VIGIL_HOSTNAME overrides it).', () => () => hostName()),
+    ]),
+  ];
+}
+
+let host: string | undefined;
+function hostName(): string {
+  return (host ??= process.env.VIGIL_HOSTNAME ?? process.env.FALCO_HOSTNAME ?? hostname());
 }

@@ -183,3 +183,21 @@ test('framing: a CloudTrail file, one record, an array of records', () => {
   assert.deepEqual(ct.frame([rec]), [rec]);
   assert.equal(ct.frame({ kind: 'Event' }), undefined);
 });
+
+test('the evt.* fields: number in the stream, time, source, plugin and its summary', () => {
+  const i = events.findIndex((e) => (e.data as Rec).eventID === 'f6e10706-705c-47f2-94d4-112a9527ab8b');
+  const e = events[i]!;
+  assert.equal(value(ct, e, 'evt.num'), i + 1);
+  assert.equal(value(ct, e, 'evt.time.iso8601'), '2023-07-10T12:01:27.000000000Z');
+  assert.equal(value(ct, e, 'evt.time'), '12:01:27.000000000');
+  assert.equal(value(ct, e, 'evt.time.s'), '12:01:27');
+  assert.equal(value(ct, e, 'evt.datetime'), '2023-07-10 12:01:27.000000000');
+  assert.equal(value(ct, e, 'evt.datetime.s'), '2023-07-10 12:01:27');
+  assert.equal(value(ct, e, 'evt.rawtime.s'), Date.parse('2023-07-10T12:01:27Z') / 1000);
+  assert.equal(value(ct, e, 'evt.rawtime.ns'), 0);
+  assert.equal(value(ct, e, 'evt.source'), 'aws_cloudtrail');
+  assert.equal(value(ct, e, 'evt.pluginname'), 'cloudtrail');
+  assert.equal(value(ct, e, 'evt.plugininfo'), 'bert-jan via 192.168.10.20 !→ StopLogging');
+  assert.equal(holds(ct, 'evt.num > 0', e), true); // the official "All Cloudtrail Events" rule
+  assert.equal(holds(ct, 'evt.rawtime > 1688990000000000000', e), true);
+});

@@ -1,19 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PLUGIN_TYPES } from '../../src/rules/fields.js';
 import { findSource, jsonFields, sourceWith } from '../../src/sources/index.js';
-import { projectRoot, upstreamFields } from './helpers.js';
+import { projectRoot, shared, upstreamFields } from './helpers.js';
 
 const PLATFORMS = ['k8s_audit', 'aws_cloudtrail', 'github', 'okta', 'gcp_auditlog'];
 const cli = join(projectRoot, 'dist/src/cli/main.js');
+
+/** libsinsp's evt.* fields that every plugin source has, with their types from the syscall table. */
+const EVENT_FIELDS = (JSON.parse(readFileSync(shared('conformance/falco/fields/syscall/fields.json'), 'utf8')).fields as Array<{ name: string; type: string }>)
+  .filter((f) => ['evt.num', 'evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s', 'evt.rawtime',
+    'evt.rawtime.s', 'evt.rawtime.ns', 'evt.pluginname', 'evt.plugininfo', 'evt.source', 'evt.hostname'].includes(f.name));
 
 for (const name of PLATFORMS) {
   test(`${name}: the catalogue has every upstream field, in order, with its type, list-ness, argument and description`, () => {
     const upstream = upstreamFields(name);
     for (const source of [findSource(name)!, sourceWith(name, { falcoBugs: true })!]) {
-      const own = source.catalog.fields.filter((f) => !jsonFields.includes(f));
+      const own = source.catalog.fields.filter((f) => !jsonFields.includes(f) && !f.name.startsWith('evt.'));
       assert.deepEqual(own.map((f) => f.name), upstream.map((f) => f.name));
       for (const [i, u] of upstream.entries()) {
         const f = own[i]!;
@@ -24,8 +30,9 @@ for (const name of PLATFORMS) {
         );
         assert.ok(f.extract, `${u.name} extracts`);
       }
-      // The json plugin's fields apply to every source's events.
+      // The json plugin's fields apply to every source's events, and so do libsinsp's evt.* ones.
       for (const j of jsonFields) assert.equal(source.catalog.resolve(j.name, j.arg === 'required' ? '/x' : undefined)?.def, j);
+      for (const e of EVENT_FIELDS) assert.equal(source.catalog.resolve(e.name, undefined)?.def.type, e.type, e.name);
     }
   });
 }
@@ -49,6 +56,7 @@ test('vigil fields --json lists every field of a source with its type and descri
     assert.deepEqual(own.map((r) => [r.name, r.type, r.isList, r.description]),
       upstream.map((u) => [u.name, PLUGIN_TYPES[u.type], u.is_list, u.description]));
     assert.deepEqual(rows.filter((r) => r.class === 'json').map((r) => r.name), jsonFields.map((f) => f.name));
+    assert.deepEqual(rows.filter((r) => r.class === 'evt').map((r) => [r.name, r.type]), EVENT_FIELDS.map((f) => [f.name, f.type]));
   }
 });
 

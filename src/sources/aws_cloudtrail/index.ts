@@ -7,7 +7,7 @@ import { FieldCatalog, type FieldValue } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, field, goString, indexArg, isObject, own, path, rfc3339Ns, text, toFieldDefs,
+  at, eventFields, field, goString, indexArg, isObject, own, path, rfc3339Ns, text, toFieldDefs,
   type Binder, type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -266,10 +266,11 @@ export function frameCloudTrail(doc: unknown): unknown[] | undefined {
 }
 
 export function cloudtrailSource(options: ExtractionOptions = {}): Source {
+  const fields = cloudtrailFields(options.falcoBugs ?? false);
   return {
     name: 'aws_cloudtrail',
     description: 'AWS CloudTrail records (log files {"Records":[...]} or single records), the fields of the cloudtrail plugin',
-    catalog: new FieldCatalog('aws_cloudtrail', [...toFieldDefs(cloudtrailFields(options.falcoBugs ?? false)), ...jsonFields]),
+    catalog: new FieldCatalog('aws_cloudtrail', [...toFieldDefs(fields), ...eventFields('cloudtrail', fields.find((f) => f.name === 'ct.info')), ...jsonFields]),
     frame: frameCloudTrail,
     time: (event) => rfc3339Ns(own(event, 'eventTime')),
   };

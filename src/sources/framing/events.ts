@@ -41,6 +41,7 @@ export async function* toEvents(
   source: Source | ((doc: unknown) => Source),
 ): AsyncGenerator<VigilEvent | InputError> {
   const pick = typeof source === 'function' ? source : () => source;
+  let num = 0;
   for await (const item of items) {
     if (item instanceof InputError) {
       yield item;
@@ -55,7 +56,7 @@ export async function* toEvents(
     const whole = events.length === 1 && events[0] === item.doc;
     for (let i = 0; i < events.length; i++) {
       const data = events[i];
-      yield { source: src.name, data, timeNs: src.time?.(data), origin: whole ? item.origin : `${item.origin} [${i}]` };
+      yield { source: src.name, data, timeNs: src.time?.(data), origin: whole ? item.origin : `${item.origin} [${i}]`, num: ++num };
     }
   }
 }

@@ -8,7 +8,7 @@ import { FieldCatalog } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, field, goString, isObject, own, rfc3339Ns, text, toFieldDefs,
+  at, eventFields, field, goString, isObject, own, rfc3339Ns, text, toFieldDefs,
   type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -68,7 +68,7 @@ export function gcpAuditSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'gcp_auditlog',
     description: 'Google Cloud audit log entries (LogEntry with an AuditLog payload), the fields of the gcpaudit plugin',
-    catalog: new FieldCatalog('gcp_auditlog', [...toFieldDefs(gcpFields(options.falcoBugs ?? false)), ...jsonFields]),
+    catalog: new FieldCatalog('gcp_auditlog', [...toFieldDefs(gcpFields(options.falcoBugs ?? false)), ...eventFields('gcpaudit'), ...jsonFields]),
     frame: (doc) => {
       if (isGcpAuditEntry(doc)) return [doc];
       if (Array.isArray(doc) && doc.length > 0 && doc.every(isGcpAuditEntry)) return doc;

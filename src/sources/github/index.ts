@@ -7,16 +7,9 @@
 import { FieldCatalog } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
-import { at, field, isObject, jsonText, own, path, toFieldDefs, type Binder, type PluginField } from '../plugin.js';
-
-/** The value at a path as text, "" when missing or null. */
-function text(p: string): Binder {
-  const keys = path(p);
-  return () => (data) => {
-    const v = at(data, keys);
-    return v === undefined || v === null ? '' : jsonText(v)!;
-  };
-}
+import {
+  at, eventFields, field, isObject, jsonText, own, textOrEmpty as text, toFieldDefs, type Binder, type PluginField,
+} from '../plugin.js';
 
 const REPO_URL = ['repository', 'html_url'];
 
@@ -130,7 +123,7 @@ export function isGithubPayload(doc: unknown): boolean {
 export const githubSource: Source = {
   name: 'github',
   description: 'GitHub webhook payloads, the fields of the github plugin',
-  catalog: new FieldCatalog('github', [...toFieldDefs(githubFields), ...jsonFields]),
+  catalog: new FieldCatalog('github', [...toFieldDefs(githubFields), ...eventFields('github'), ...jsonFields]),
   frame: (doc) => {
     if (isGithubPayload(doc)) return [doc];
     if (Array.isArray(doc) && doc.length > 0 && doc.every(isGithubPayload)) return doc;

@@ -7,7 +7,7 @@ import { FieldCatalog, type Scalar } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, field, indexArg, indexed, isObject, jsonText, nonEmpty, own, path, pick, rfc3339Ns, text, textList, toFieldDefs,
+  at, eventFields, field, indexArg, indexed, isObject, jsonText, nonEmpty, own, path, pick, rfc3339Ns, text, textList, toFieldDefs,
   type Binder, type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -333,7 +333,11 @@ export function k8sAuditSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'k8s_audit',
     description: 'Kubernetes audit events (Event, EventList), the fields of the k8saudit plugin',
-    catalog: new FieldCatalog('k8s_audit', [...toFieldDefs(k8sFields(options.falcoBugs ?? false), hasAuditId), ...jsonFields]),
+    catalog: new FieldCatalog('k8s_audit', [
+      ...toFieldDefs(k8sFields(options.falcoBugs ?? false), hasAuditId),
+      ...eventFields('k8saudit'),
+      ...jsonFields,
+    ]),
     frame: frameK8s,
     time: (event) => rfc3339Ns(own(event, 'stageTimestamp')),
   };

@@ -6,7 +6,7 @@ import { FieldCatalog } from '../../rules/fields.js';
 import type { Source, VigilEvent } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, field, indexArg, isObject, jsonText, own, path, rfc3339Ns, toFieldDefs,
+  at, eventFields, field, indexArg, isObject, jsonText, own, rfc3339Ns, textOrEmpty as text, toFieldDefs,
   type Binder, type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -15,15 +15,6 @@ export interface OktaOptions extends ExtractionOptions {
   organization?: string;
   /** How long MFA failures are remembered for okta.mfa.*.countlast, in seconds. */
   mfaMemorySeconds?: number;
-}
-
-/** A string member of the event: "" when missing or null, as the Go struct decodes it. */
-function text(p: string): Binder {
-  const keys = path(p);
-  return () => (data) => {
-    const v = at(data, keys);
-    return v === undefined || v === null ? '' : jsonText(v)!;
-  };
 }
 
 /** A number member: Go's %v of the decoded value, "0" when missing. */
@@ -187,6 +178,7 @@ export function oktaSource(options: OktaOptions = {}): Source {
     description: 'Okta System Log events, the fields of the okta plugin',
     catalog: new FieldCatalog('okta', [
       ...toFieldDefs(oktaFields(options), options.falcoBugs ? decodesInGo : undefined),
+      ...eventFields('okta'),
       ...jsonFields,
     ]),
     frame: (doc) => {
