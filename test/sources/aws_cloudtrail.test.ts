@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { findSource, sourceWith, type VigilEvent } from '../../src/sources/index.js';
+import { detectSource, findSource, sourceWith, type VigilEvent } from '../../src/sources/index.js';
 import { holds, readAll, shared, value } from './helpers.js';
 
 const ct = findSource('aws_cloudtrail')!;
@@ -182,6 +182,10 @@ test('framing: a CloudTrail file, one record, an array of records', () => {
   assert.deepEqual(ct.frame(rec), [rec]);
   assert.deepEqual(ct.frame([rec]), [rec]);
   assert.equal(ct.frame({ kind: 'Event' }), undefined);
+  const bridge = { version: '0', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.s3', detail: rec };
+  assert.deepEqual(ct.frame(bridge), [rec]);
+  assert.equal(detectSource(bridge), 'aws_cloudtrail');
+  assert.equal(detectSource({ Records: [] }), 'aws_cloudtrail');
 });
 
 test('the evt.* fields: number in the stream, time, source, plugin and its summary', () => {

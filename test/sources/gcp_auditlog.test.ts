@@ -114,4 +114,9 @@ test('framing: entries and arrays of entries; other JSON is not an audit entry',
   assert.deepEqual(gcp.frame([setIamPolicy, createKey]), [setIamPolicy, createKey]);
   assert.equal(gcp.frame({ protoPayload: { '@type': 'type.googleapis.com/google.cloud.audit.Other' } }), undefined);
   assert.equal(detectSource([setIamPolicy, createKey]), 'gcp_auditlog');
+  // A Pub/Sub push delivery carries the entry in base64.
+  const push = { message: { data: Buffer.from(JSON.stringify(createKey)).toString('base64'), messageId: '1' }, subscription: 'projects/p/subscriptions/s' };
+  assert.deepEqual(gcp.frame(push), [createKey]);
+  assert.equal(detectSource(push), 'gcp_auditlog');
+  assert.equal(gcp.frame({ message: { data: Buffer.from('{"hello":1}').toString('base64') } }), undefined);
 });

@@ -256,11 +256,16 @@ export function isCloudTrailRecord(doc: unknown): boolean {
     typeof doc.eventSource === 'string';
 }
 
-/** A CloudTrail file `{"Records": [...]}`, one record, or an array of records. */
+/**
+ * A CloudTrail file `{"Records": [...]}`, one record, an array of records, or an EventBridge
+ * event carrying a record in `detail` ("AWS API Call via CloudTrail" and the like).
+ */
 export function frameCloudTrail(doc: unknown): unknown[] | undefined {
   const records = own(doc, 'Records');
   if (Array.isArray(records)) return records;
   if (isCloudTrailRecord(doc)) return [doc];
+  const detail = own(doc, 'detail');
+  if (typeof own(doc, 'detail-type') === 'string' && isCloudTrailRecord(detail)) return [detail];
   if (Array.isArray(doc) && doc.length > 0 && doc.every(isCloudTrailRecord)) return doc;
   return undefined;
 }

@@ -6,25 +6,23 @@
 import type { Source, VigilEvent } from '../event.js';
 import { frameK8s } from '../k8s_audit/index.js';
 import { frameCloudTrail } from '../aws_cloudtrail/index.js';
-import { isGithubPayload } from '../github/index.js';
-import { isOktaEvent } from '../okta/index.js';
-import { isGcpAuditEntry } from '../gcp_auditlog/index.js';
+import { frameGithub } from '../github/index.js';
+import { frameOkta } from '../okta/index.js';
+import { frameGcp } from '../gcp_auditlog/index.js';
 import { InputError, type InputItem } from './items.js';
 
-/** Shape tests, most specific first; anything else is plain JSON. */
-const SHAPES: Array<[string, (doc: unknown) => boolean]> = [
-  ['k8s_audit', (doc) => frameK8s(doc) !== undefined],
-  ['aws_cloudtrail', (doc) => frameCloudTrail(doc) !== undefined],
-  ['gcp_auditlog', isGcpAuditEntry],
-  ['okta', isOktaEvent],
-  ['github', isGithubPayload],
+/** Each source's framing, most specific first: the first that takes a document owns it. */
+const FRAMES: Array<[string, (doc: unknown) => unknown[] | undefined]> = [
+  ['k8s_audit', frameK8s],
+  ['aws_cloudtrail', frameCloudTrail],
+  ['gcp_auditlog', frameGcp],
+  ['okta', frameOkta],
+  ['github', frameGithub],
 ];
 
 /** The name of the source a document belongs to, judged by its shape (`json` when none fits). */
 export function detectSource(doc: unknown): string {
-  const probe = Array.isArray(doc) ? doc[0] : doc;
-  for (const [name, fits] of SHAPES) if (fits(doc) || (probe !== doc && fits(probe))) return name;
-  return 'json';
+  return FRAMES.find(([, frame]) => frame(doc) !== undefined)?.[0] ?? 'json';
 }
 
 /** What is said of a document that is not an event of the source (as the plugins say it). */

@@ -64,16 +64,29 @@ export function isGcpAuditEntry(doc: unknown): boolean {
     (typeof doc.logName === 'string' && doc.logName.includes('cloudaudit.googleapis.com'));
 }
 
+/**
+ * One entry, an array of entries (`gcloud logging read --format=json`), or a Pub/Sub message
+ * carrying an entry in base64 (what the plugin's subscription receives, as a push delivery).
+ */
+export function frameGcp(doc: unknown): unknown[] | undefined {
+  if (isGcpAuditEntry(doc)) return [doc];
+  if (Array.isArray(doc)) return doc.length > 0 && doc.every(isGcpAuditEntry) ? doc : undefined;
+  const data = at(doc, ['message', 'data']);
+  if (typeof data !== 'string') return undefined;
+  try {
+    const entry: unknown = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+    return isGcpAuditEntry(entry) ? [entry] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function gcpAuditSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'gcp_auditlog',
     description: 'Google Cloud audit log entries (LogEntry with an AuditLog payload), the fields of the gcpaudit plugin',
     catalog: new FieldCatalog('gcp_auditlog', [...toFieldDefs(gcpFields(options.falcoBugs ?? false)), ...eventFields('gcpaudit'), ...jsonFields]),
-    frame: (doc) => {
-      if (isGcpAuditEntry(doc)) return [doc];
-      if (Array.isArray(doc) && doc.length > 0 && doc.every(isGcpAuditEntry)) return doc;
-      return undefined;
-    },
+    frame: frameGcp,
     time: (event) => rfc3339Ns(own(event, 'timestamp')),
   };
 }

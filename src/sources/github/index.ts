@@ -124,9 +124,12 @@ export const githubSource: Source = {
   name: 'github',
   description: 'GitHub webhook payloads, the fields of the github plugin',
   catalog: new FieldCatalog('github', [...toFieldDefs(githubFields), ...eventFields('github'), ...jsonFields]),
-  frame: (doc) => {
-    if (isGithubPayload(doc)) return [doc];
-    if (Array.isArray(doc) && doc.length > 0 && doc.every(isGithubPayload)) return doc;
-    return undefined;
-  },
+  frame: frameGithub,
 };
+
+/** A webhook payload, or an array of them. */
+export function frameGithub(doc: unknown): unknown[] | undefined {
+  if (isGithubPayload(doc)) return [doc];
+  if (Array.isArray(doc) && doc.length > 0 && doc.every(isGithubPayload)) return doc;
+  return undefined;
+}

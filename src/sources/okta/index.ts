@@ -172,6 +172,13 @@ export function isOktaEvent(doc: unknown): boolean {
     (isObject(doc.actor) || typeof doc.uuid === 'string');
 }
 
+/** One System Log event, or an array of them (what /api/v1/logs returns). */
+export function frameOkta(doc: unknown): unknown[] | undefined {
+  if (isOktaEvent(doc)) return [doc];
+  if (Array.isArray(doc) && doc.length > 0 && doc.every(isOktaEvent)) return doc;
+  return undefined;
+}
+
 export function oktaSource(options: OktaOptions = {}): Source {
   return {
     name: 'okta',
@@ -181,11 +188,7 @@ export function oktaSource(options: OktaOptions = {}): Source {
       ...eventFields('okta'),
       ...jsonFields,
     ]),
-    frame: (doc) => {
-      if (isOktaEvent(doc)) return [doc];
-      if (Array.isArray(doc) && doc.length > 0 && doc.every(isOktaEvent)) return doc;
-      return undefined;
-    },
+    frame: frameOkta,
     time: (event) => rfc3339Ns(own(event, 'published')),
   };
 }
