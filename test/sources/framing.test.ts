@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -92,6 +92,16 @@ test('directories are read recursively in name order; missing inputs are reporte
   const got = await items([dir, join(dir, 'nope.json')]);
   assert.deepEqual(docs(got), [{ n: 'a' }, { n: 'b/a/x' }, { n: 'b/z' }, { n: 'c' }]);
   assert.deepEqual(errors(got), [`${join(dir, 'nope.json')}: cannot read: no such file or directory`]);
+});
+
+test('a symbolic link loop is read once', async (t) => {
+  const dir = tempDir(t);
+  mkdirSync(join(dir, 'logs'));
+  writeFileSync(join(dir, 'logs', 'a.json'), '{"n":1}\n');
+  symlinkSync(dir, join(dir, 'logs', 'loop'));
+  const got = await items([dir]);
+  assert.deepEqual(docs(got), [{ n: 1 }]);
+  assert.deepEqual(errors(got), []);
 });
 
 test('a format can be forced instead of detected', async (t) => {

@@ -4,8 +4,8 @@
  * other (detected from the content unless a format is given). Bad input never throws: it
  * becomes one InputError item, located, and reading goes on.
  */
-import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream, type Dirent } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -32,14 +32,45 @@ export async function* readInputs(inputs: readonly string[], options: ReadOption
       yield* readStream((options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>, STDIN_NAME, options.format);
       continue;
     }
-    let files: AsyncIterable<string>;
+    let files: AsyncIterable<string | InputError>;
     try {
-      files = (await stat(input)).isDirectory() ? filesUnder(input) : once(input);
+      files = (await stat(input)).isDirectory() ? filesUnder(input, new Set()) : once(input);
     } catch (err) {
       yield new InputError(`${input}: cannot read: ${reason(err)}`, input);
       continue;
     }
-    for await (const file of files) yield* readStream(await fileBytes(file), file, options.format);
+    for await (const file of files) {
+      if (file instanceof InputError) yield file;
+      else yield* readStream(await fileBytes(file), file, options.format);
+    }
+  }
+}
+
+async function* once(file: string): AsyncGenerator<string> {
+  yield file;
+}
+
+/**
+ * Regular files under a directory, depth first, each directory's entries in name order.
+ * Symbolic links are followed, each real directory once; an unreadable one is reported.
+ */
+async function* filesUnder(dir: string, seen: Set<string>): AsyncGenerator<string | InputError> {
+  let entries: Dirent[];
+  try {
+    const real = await realpath(dir);
+    if (seen.has(real)) return;
+    seen.add(real);
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    yield new InputError(`${dir}: cannot read: ${reason(err)}`, dir);
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    const kind = e.isSymbolicLink() ? await stat(full).catch(() => undefined) : e;
+    if (kind?.isDirectory()) yield* filesUnder(full, seen);
+    else if (kind?.isFile()) yield full;
   }
 }
 
@@ -55,21 +86,6 @@ async function fileBytes(file: string): Promise<AsyncIterable<Buffer>> {
     })();
   } catch {
     return createReadStream(file); // its error is reported where it is read
-  }
-}
-
-async function* once(file: string): AsyncGenerator<string> {
-  yield file;
-}
-
-/** Regular files under a directory, depth first, each directory's entries in name order. */
-async function* filesUnder(dir: string): AsyncGenerator<string> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    const kind = e.isSymbolicLink() ? await stat(full).catch(() => undefined) : e;
-    if (kind?.isDirectory()) yield* filesUnder(full);
-    else if (kind?.isFile()) yield full;
   }
 }
 
