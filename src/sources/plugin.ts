@@ -24,7 +24,8 @@ export interface ExtractionOptions {
 
 export interface FieldOptions {
   list?: boolean;
-  type?: 'string' | 'uint64';
+  /** The plugin's word for the type (see PLUGIN_TYPES); string by default. */
+  type?: 'string' | 'uint64' | 'abstime';
   arg?: 'optional' | 'required';
   argKind?: 'index' | 'key';
 }
@@ -40,9 +41,9 @@ export function field(name: string, description: string, bind: Binder, options: 
   return { name, description, bind, options };
 }
 
-/** A field with an optional index argument selecting one element (list fields: [i]). */
-export function indexed(name: string, description: string, bind: Binder, list = true): PluginField {
-  return field(name, description, bind, { list, arg: 'optional', argKind: 'index' });
+/** A list field whose optional index argument selects one element: containers[i], rules[i]. */
+export function indexed(name: string, description: string, bind: Binder): PluginField {
+  return field(name, description, bind, { list: true, arg: 'optional', argKind: 'index' });
 }
 
 /**
@@ -178,9 +179,9 @@ function timeField(name: string, description: string, render: (p: ReturnType<typ
   return field(name, description, () => (_data, event) => (event.timeNs === undefined ? undefined : render(timeParts(event.timeNs))));
 }
 
-function rawTime(name: string, description: string, part: (ns: bigint) => bigint): FieldDef {
-  // PT_ABSTIME is numeric; above 2^53 a JS number keeps about 0.25 µs of precision.
-  return { ...toFieldDefs([field(name, description, () => (_d, e) => (e.timeNs === undefined ? undefined : Number(part(e.timeNs))))])[0]!, type: 'PT_ABSTIME' };
+/** PT_ABSTIME is numeric; above 2^53 a JS number keeps about 0.25 µs of precision. */
+function rawTime(name: string, description: string, part: (ns: bigint) => bigint): PluginField {
+  return field(name, description, () => (_d, e) => (e.timeNs === undefined ? undefined : Number(part(e.timeNs))), { type: 'abstime' });
 }
 
 /**
@@ -189,25 +190,21 @@ function rawTime(name: string, description: string, part: (ns: bigint) => bigint
  */
 export function eventFields(plugin: string, info?: PluginField): FieldDef[] {
   const infoReader = info?.bind(undefined);
-  return [
-    ...toFieldDefs([field('evt.num', 'event number.', () => (_d, e) => e.num, { type: 'uint64' })]),
-    ...toFieldDefs([
-      timeField('evt.time', 'event timestamp as a time string that includes the nanosecond part.', (p) => `${p.time}.${p.nanos}`),
-      timeField('evt.time.s', 'event timestamp as a time string with no nanoseconds.', (p) => p.time),
-      timeField('evt.time.iso8601', 'event timestamp in ISO 8601 format, including nanoseconds and time zone offset (in UTC).', (p) => `${p.date}T${p.time}.${p.nanos}Z`),
-      timeField('evt.datetime', 'event timestamp as a time string that includes the date.', (p) => `${p.date} ${p.time}.${p.nanos}`),
-      timeField('evt.datetime.s', 'event timestamp as a datetime string with no nanoseconds.', (p) => `${p.date} ${p.time}`),
-    ]),
+  return toFieldDefs([
+    field('evt.num', 'event number.', () => (_d, e) => e.num, { type: 'uint64' }),
+    timeField('evt.time', 'event timestamp as a time string that includes the nanosecond part.', (p) => `${p.time}.${p.nanos}`),
+    timeField('evt.time.s', 'event timestamp as a time string with no nanoseconds.', (p) => p.time),
+    timeField('evt.time.iso8601', 'event timestamp in ISO 8601 format, including nanoseconds and time zone offset (in UTC).', (p) => `${p.date}T${p.time}.${p.nanos}Z`),
+    timeField('evt.datetime', 'event timestamp as a time string that includes the date.', (p) => `${p.date} ${p.time}.${p.nanos}`),
+    timeField('evt.datetime.s', 'event timestamp as a datetime string with no nanoseconds.', (p) => `${p.date} ${p.time}`),
     rawTime('evt.rawtime', 'absolute event timestamp, i.e. nanoseconds from epoch.', (ns) => ns),
     rawTime('evt.rawtime.s', 'integer part of the event timestamp (e.g. seconds since epoch).', (ns) => ns / 1_000_000_000n),
     rawTime('evt.rawtime.ns', 'fractional part of the absolute event timestamp.', (ns) => ns % 1_000_000_000n),
-    ...toFieldDefs([
-      field('evt.pluginname', 'if the event comes from a plugin-defined event source, the name of the plugin that generated it.', () => () => plugin),
-      field('evt.plugininfo', 'if the event comes from a plugin-defined event source, a summary of the event as formatted by the plugin.', () => (data, e) => infoReader?.(data, e)),
-      field('evt.source', 'the name of the source that produced the event.', () => (_d, e) => e.source),
-      field('evt.hostname', 'the hostname of the underlying host (FALCO_HOSTNAME or VIGIL_HOSTNAME overrides it).', () => () => hostName()),
-    ]),
-  ];
+    field('evt.pluginname', 'if the event comes from a plugin-defined event source, the name of the plugin that generated it.', () => () => plugin),
+    field('evt.plugininfo', 'if the event comes from a plugin-defined event source, a summary of the event as formatted by the plugin.', () => (data, e) => infoReader?.(data, e)),
+    field('evt.source', 'the name of the source that produced the event.', () => (_d, e) => e.source),
+    field('evt.hostname', 'the hostname of the underlying host (FALCO_HOSTNAME or VIGIL_HOSTNAME overrides it).', () => () => hostName()),
+  ]);
 }
 
 let host: string | undefined;

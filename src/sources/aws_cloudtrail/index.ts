@@ -274,7 +274,7 @@ export function cloudtrailSource(options: ExtractionOptions = {}): Source {
   const fields = cloudtrailFields(options.falcoBugs ?? false);
   return {
     name: 'aws_cloudtrail',
-    description: 'AWS CloudTrail records (log files {"Records":[...]} or single records), the fields of the cloudtrail plugin',
+    description: 'AWS CloudTrail records: log files, single records, EventBridge events; fields of the cloudtrail plugin',
     catalog: new FieldCatalog('aws_cloudtrail', [...toFieldDefs(fields), ...eventFields('cloudtrail', fields.find((f) => f.name === 'ct.info')), ...jsonFields]),
     frame: frameCloudTrail,
     time: (event) => rfc3339Ns(own(event, 'eventTime')),

@@ -122,7 +122,7 @@ export function isGithubPayload(doc: unknown): boolean {
 
 export const githubSource: Source = {
   name: 'github',
-  description: 'GitHub webhook payloads, the fields of the github plugin',
+  description: 'GitHub webhook payloads; fields of the github plugin',
   catalog: new FieldCatalog('github', [...toFieldDefs(githubFields), ...eventFields('github'), ...jsonFields]),
   frame: frameGithub,
 };

@@ -72,8 +72,8 @@ const hostPorts: PerContainer = (c) => {
  * pod specs it always says "0"; correct extraction reads the security contexts.
  */
 function effective(key: 'runAsUser' | 'runAsGroup', exact: boolean): PerContainer {
-  const own = exact ? [key] : ['securityContext', key];
-  return (c, spec) => [jsonText(at(c, own) ?? at(spec, own) ?? '0')!];
+  const keys = exact ? [key] : ['securityContext', key];
+  return (c, spec) => [jsonText(at(c, keys) ?? at(spec, keys) ?? '0')!];
 }
 
 function containerFields(family: Family, exact: boolean) {
@@ -332,7 +332,7 @@ const hasAuditId = (data: unknown) => own(data, 'auditID') !== undefined;
 export function k8sAuditSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'k8s_audit',
-    description: 'Kubernetes audit events (Event, EventList), the fields of the k8saudit plugin',
+    description: 'Kubernetes audit events: Event, EventList; fields of the k8saudit plugin',
     catalog: new FieldCatalog('k8s_audit', [
       ...toFieldDefs(k8sFields(options.falcoBugs ?? false), hasAuditId),
       ...eventFields('k8saudit'),

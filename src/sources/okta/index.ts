@@ -182,7 +182,7 @@ export function frameOkta(doc: unknown): unknown[] | undefined {
 export function oktaSource(options: OktaOptions = {}): Source {
   return {
     name: 'okta',
-    description: 'Okta System Log events, the fields of the okta plugin',
+    description: 'Okta System Log events; fields of the okta plugin',
     catalog: new FieldCatalog('okta', [
       ...toFieldDefs(oktaFields(options), options.falcoBugs ? decodesInGo : undefined),
       ...eventFields('okta'),
