@@ -1,0 +1,2 @@
+export { Engine, type EngineRule, type EngineOptions } from './engine.js';
+export { isoNanos, nowNanos, parseTimeNanos } from './time.js';
