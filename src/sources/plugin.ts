@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Scalar } from '../rules/fields.js';
 import { atPath, jsonText, own, type VigilEvent } from './event.js';
+import { isoNanos, parseTimeNanos } from '../engine/time.js';
 
 /** Reads one field from an event's decoded JSON (and, for the few that need it, the event). */
 export type Reader = (data: unknown, event: VigilEvent) => FieldValue;
@@ -151,14 +152,9 @@ export function nonEmpty(values: Scalar[]): Scalar[] | undefined {
 
 export { own, jsonText };
 
-/** RFC 3339 time (with up to nanosecond fractions) in nanoseconds since the epoch. */
+/** RFC 3339 time (up to nanoseconds) of an event member, in nanoseconds since the epoch. */
 export function rfc3339Ns(v: unknown): bigint | undefined {
-  if (typeof v !== 'string') return undefined;
-  const m = /^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2})(?:\.(\d{1,9})\d*)?([Zz]|[+-]\d{2}:?\d{2})?$/.exec(v);
-  if (!m) return undefined;
-  const ms = Date.parse(`${m[1]}${m[3] ?? 'Z'}`);
-  if (Number.isNaN(ms)) return undefined;
-  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  return typeof v === 'string' ? parseTimeNanos(v) : undefined;
 }
 
 // ---- the event fields libsinsp gives every plugin source (evt.*)
@@ -194,7 +190,7 @@ export function eventFields(plugin: string, info?: PluginField): FieldDef[] {
     field('evt.num', 'event number.', () => (_d, e) => e.num, { type: 'uint64' }),
     timeField('evt.time', 'event timestamp as a time string that includes the nanosecond part.', (p) => `${p.time}.${p.nanos}`),
     timeField('evt.time.s', 'event timestamp as a time string with no nanoseconds.', (p) => p.time),
-    timeField('evt.time.iso8601', 'event timestamp in ISO 8601 format, including nanoseconds and time zone offset (in UTC).', (p) => `${p.date}T${p.time}.${p.nanos}Z`),
+    field('evt.time.iso8601', 'event timestamp in ISO 8601 format, including nanoseconds and time zone offset (in UTC).', () => (_d, e) => (e.timeNs === undefined ? undefined : isoNanos(e.timeNs))),
     timeField('evt.datetime', 'event timestamp as a time string that includes the date.', (p) => `${p.date} ${p.time}.${p.nanos}`),
     timeField('evt.datetime.s', 'event timestamp as a datetime string with no nanoseconds.', (p) => `${p.date} ${p.time}`),
     rawTime('evt.rawtime', 'absolute event timestamp, i.e. nanoseconds from epoch.', (ns) => ns),
