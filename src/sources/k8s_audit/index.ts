@@ -134,7 +134,7 @@ function ruleItems(key: string): Binder {
       const out: string[] = [];
       for (const r of pick(rules, index)) {
         const items = own(r, key);
-        if (Array.isArray(items)) for (const x of items) if (x !== null) out.push(jsonText(x)!);
+        if (Array.isArray(items)) for (const x of items) out.push(jsonText(x)!);
       }
       return nonEmpty(out);
     };
