@@ -1,0 +1,262 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadRules, EvalContext, matchesWildcard, type RuleSet } from '../../src/rules/index.js';
+import { syscallCatalog, findSource } from '../../src/sources/index.js';
+
+const syscall = syscallCatalog();
+const catalogs = (source: string) => (source === 'syscall' ? syscall : findSource(source)?.catalog);
+
+function load(...contents: string[]): RuleSet {
+  return loadRules(contents.map((content, i) => ({ name: `f${i}.yaml`, content })), { catalogs });
+}
+
+const rule = (name: string, condition: string, extra = '') =>
+  `- rule: ${name}\n  desc: d\n  condition: ${condition}\n  output: out %proc.name\n  priority: INFO\n${extra}`;
+
+const codes = (set: RuleSet, kind: 'errors' | 'warnings' = 'warnings') => set[kind].map((m) => m.code);
+const cond = (set: RuleSet, name = 'r') => set.rule(name)?.conditionText;
+
+test('a rule compiles to its canonical condition, with its fields and priority', () => {
+  const set = load(rule('r', 'evt.type=open and proc.name in (cat, "a b")'));
+  assert.ok(set.successful);
+  assert.equal(cond(set), '(evt.type = open and proc.name in (cat, "a b"))');
+  assert.equal(set.rule('r')!.priority, 'informational');
+  assert.equal(set.rule('r')!.source, 'syscall');
+});
+
+test('priorities are read in any case; an unknown one is an error', () => {
+  assert.equal(load(rule('r', 'evt.type=open').replace('INFO', 'cRiTiCaL')).rule('r')!.priority, 'critical');
+  const bad = load(rule('r', 'evt.type=open').replace('INFO', 'loud'));
+  assert.deepEqual(codes(bad, 'errors'), ['LOAD_ERR_YAML_VALIDATE']);
+  assert.equal(bad.errors[0]!.message, 'Invalid priority');
+});
+
+test('lists expand inline, nested lists flatten, and appends go to the end', () => {
+  const set = load(`
+- list: inner
+  items: [a, b]
+- list: outer
+  items: [inner, c]
+- list: outer
+  items: [d]
+  override:
+    items: append
+${rule('r', 'evt.type=open and proc.name in (outer, e)')}`);
+  assert.equal(cond(set), '(evt.type = open and proc.name in (a, b, c, d, e))');
+  assert.deepEqual(codes(set), []);
+});
+
+test('macros are replaced in place, in parentheses, across files', () => {
+  const set = load('- macro: m\n  condition: proc.name = a or proc.name = b\n', rule('r', 'evt.type=open and m'));
+  assert.equal(cond(set), '(evt.type = open and (proc.name = a or proc.name = b))');
+});
+
+test('a macro can only use macros defined before it; loops and unknown macros are errors', () => {
+  const later = load('- macro: a\n  condition: b\n- macro: b\n  condition: evt.type=open\n' + rule('r', 'a'));
+  assert.equal(later.errors[0]!.message, "Undefined macro 'b' used in filter.");
+  assert.equal(later.errors[0]!.code, 'LOAD_ERR_VALIDATE');
+  assert.equal(later.errors[0]!.itemName, 'a');
+  const unknown = load(rule('r', 'evt.type=open and nothere'));
+  assert.equal(unknown.errors[0]!.message, "Undefined macro 'nothere' used in filter.");
+  assert.equal(unknown.errors[0]!.column, 32);
+});
+
+test('append: true warns that it is deprecated and appends; it needs a previous definition', () => {
+  const set = load(rule('r', 'evt.type=open'), '- rule: r\n  condition: and proc.name = cat\n  append: true\n');
+  assert.equal(cond(set), '(evt.type = open and proc.name = cat)');
+  assert.ok(set.warnings.some((w) => w.code === 'LOAD_DEPRECATED_ITEM' && w.message.startsWith("'append' key is deprecated")));
+  const orphan = load('- macro: m\n  condition: or a\n  append: true\n');
+  assert.match(orphan.errors[0]!.message, /^Macro uses 'append'/);
+});
+
+test('override appends or replaces key by key, and refuses what Falco refuses', () => {
+  const base = rule('r', 'evt.type=open', '  tags: [a]\n');
+  const set = load(base, '- rule: r\n  desc: more\n  tags: [b]\n  priority: ERROR\n  override:\n    desc: append\n    tags: append\n    priority: replace\n');
+  const r = set.rule('r')!;
+  assert.equal(r.description, 'd more');
+  assert.deepEqual(r.tags, ['a', 'b']);
+  assert.equal(r.priority, 'error');
+  const noAppend = load(base, '- rule: r\n  priority: ERROR\n  override:\n    priority: append\n');
+  assert.equal(noAppend.errors[0]!.message, "Key 'priority' cannot be appended to, use 'replace' instead");
+  const missing = load(base, '- rule: r\n  override:\n    desc: replace\n');
+  assert.equal(missing.errors[0]!.message, "An replace override for 'desc' was specified but 'desc' is not defined");
+  const unexpected = load(base, '- rule: r\n  desc: x\n  output: y\n  override:\n    desc: replace\n');
+  assert.equal(unexpected.errors[0]!.message, "Unexpected key 'output': no corresponding entry under 'override' is defined.");
+  const both = load(base, '- rule: r\n  desc: x\n  append: true\n  override:\n    desc: replace\n');
+  assert.match(both.errors[0]!.message, /^Keys 'override' and 'append: true' cannot be used together/);
+  const wrongOp = load(base, '- rule: r\n  desc: x\n  override:\n    desc: merge\n');
+  assert.equal(wrongOp.errors[0]!.message, "Invalid override operation for key 'desc': 'merge'. Allowed values are: append replace ");
+});
+
+test('enabled: false keeps a rule out of the default ruleset; the stand-alone form warns', () => {
+  const set = load(rule('r', 'evt.type=open', '  enabled: false\n'));
+  assert.equal(set.enabledRules().length, 0);
+  const again = load(rule('r', 'evt.type=open', '  enabled: false\n'), '- rule: r\n  enabled: true\n');
+  assert.equal(again.enabledRules().length, 1);
+  assert.ok(again.warnings.some((w) => w.message.startsWith("The standalone 'enabled' key usage is deprecated")));
+});
+
+test('exceptions become "and not" clauses as Falco builds them', () => {
+  const set = load(rule('r', 'evt.type=open', `  exceptions:
+    - name: pairs
+      fields: [proc.name, fd.name]
+      comps: [=, in]
+      values:
+        - [cat, /etc]
+        - ["my app", [/a, /b]]
+    - name: single
+      fields: proc.name
+      values: [ls, "x y"]
+    - name: empty
+      fields: [proc.name]
+`));
+  assert.equal(cond(set),
+    '(evt.type = open and not ((proc.name = cat and fd.name in (/etc)) or (proc.name = "my app" and fd.name in (/a, /b))) and not proc.name in (ls, "x y"))');
+  assert.deepEqual(set.rule('r')!.exceptionFields.sort(), ['fd.name', 'proc.name']);
+});
+
+test('exception errors: mismatched lengths, unknown fields and operators, single-field comps', () => {
+  const ex = (body: string) => load(rule('r', 'evt.type=open', `  exceptions:\n${body}`)).errors[0]?.message;
+  assert.equal(ex('    - name: e\n      fields: [proc.name, fd.name]\n      comps: [=]\n'), 'Fields and comps lists must have equal length');
+  assert.equal(ex('    - name: e\n      fields: [proc.name]\n      values: [[a, b]]\n'), 'Fields and values lists must have equal length');
+  assert.equal(ex('    - name: e\n      fields: [no.field]\n'), "'no.field' is not a supported filter field");
+  assert.equal(ex('    - name: e\n      fields: [proc.name]\n      comps: [near]\n'), "'near' is not a supported comparison operator");
+  assert.match(ex('    - name: e\n      fields: proc.name\n      comps: "="\n')!, /^When fields is a single value, comps must be one of/);
+  assert.equal(ex('    - fields: [proc.name]\n'), "Item has no mapping for key 'name'");
+});
+
+test('appending exception values to an existing exception, and a value that looks like a field warns', () => {
+  const set = load(rule('r', 'evt.type=open', '  exceptions:\n    - name: e\n      fields: [proc.name]\n      values: [[a]]\n'),
+    '- rule: r\n  exceptions:\n    - name: e\n      values: [[proc.pname]]\n  override:\n    exceptions: append\n');
+  assert.equal(cond(set), '(evt.type = open and not (proc.name = a or proc.name = proc.pname))');
+  assert.ok(set.warnings.some((w) => w.code === 'LOAD_COMPILE_CONDITION' && w.message === "'proc.pname' may be a valid field misused as a const string value"));
+});
+
+test('required_engine_version: integers and semver; too new or unreadable is an error', () => {
+  assert.ok(load('- required_engine_version: 10\n').successful);
+  assert.ok(load('- required_engine_version: 0.31.0\n').successful);
+  const newer = load('- required_engine_version: 0.999.0\n');
+  assert.equal(newer.errors[0]!.message, 'Rules require engine version 0.999.0, but engine version is 0.63.0');
+  assert.equal(newer.errors[0]!.itemType, 'required_engine_version');
+  const bad = load('- required_engine_version: soon\n');
+  assert.equal(bad.errors[0]!.code, 'LOAD_ERR_YAML_VALIDATE');
+});
+
+test('required_plugin_versions with alternatives', () => {
+  const set = load('- required_plugin_versions:\n  - name: k8saudit\n    version: 0.2.0\n    alternatives:\n      - name: k8saudit-eks\n        version: 0.1.0\n');
+  assert.equal(set.checkPluginRequirements([{ name: 'k8saudit-eks', version: '0.3.1' }]), undefined);
+  assert.match(set.checkPluginRequirements([{ name: 'k8saudit', version: '0.1.0' }])!, /is not compatible/);
+  assert.match(set.checkPluginRequirements([])!, /must load one of: k8saudit \(>= 0.2.0\), k8saudit-eks \(>= 0.1.0\)/);
+});
+
+test('unknown sources are skipped with a warning; their macros still parse', () => {
+  const set = load(rule('r', 'ka.verb = get', '  source: k8s_audit\n'));
+  assert.ok(set.successful);
+  assert.deepEqual(codes(set), ['LOAD_UNKNOWN_SOURCE']);
+  assert.equal(set.warnings[0]!.message, 'Unknown source k8s_audit, skipping');
+  assert.equal(set.rules.length, 0);
+});
+
+test('skip-if-unknown-filter turns an unknown field into a warning and skips the rule', () => {
+  const set = load(rule('r', 'evt.type=open and proc.nobody=1', '  skip-if-unknown-filter: true\n'));
+  assert.ok(set.successful);
+  assert.deepEqual(codes(set), ['LOAD_UNKNOWN_FILTER']);
+  assert.equal(set.rules.length, 0);
+  const strict = load(rule('r', 'evt.type=open and proc.nobody=1'));
+  assert.deepEqual(codes(strict, 'errors'), ['LOAD_ERR_COMPILE_CONDITION']);
+  assert.deepEqual([strict.errors[0]!.line, strict.errors[0]!.column], [3, 32]);
+});
+
+test('unused macros and lists, bad names, unknown keys and items warn', () => {
+  const set = load(`
+- macro: bad-name
+  condition: evt.type = open
+- list: "bad list"
+  items: [a]
+- list: spare
+  items: [a]
+  colour: red
+- something: else
+`);
+  assert.deepEqual(codes(set).sort(), ['LOAD_INVALID_LIST_NAME', 'LOAD_INVALID_MACRO_NAME', 'LOAD_UNKNOWN_ITEM', 'LOAD_UNKNOWN_KEY',
+    'LOAD_UNUSED_LIST', 'LOAD_UNUSED_LIST', 'LOAD_UNUSED_MACRO']);
+});
+
+test('LOAD_NO_EVTTYPE for syscall rules without an event type, unless warn_evttypes: false', () => {
+  assert.deepEqual(codes(load(rule('r', 'proc.name = cat'))), ['LOAD_NO_EVTTYPE']);
+  assert.deepEqual(codes(load(rule('r', 'proc.name = cat', '  warn_evttypes: false\n'))), []);
+  assert.deepEqual(codes(load(rule('r', 'evt.type in (open, close) and not proc.name = cat'))), []);
+  assert.deepEqual(codes(load(rule('r', 'evt.num = 0'))), []);
+});
+
+test('<NA> comparisons on ka./jevt. fields and deprecated fields warn', () => {
+  const na = load(rule('r', 'jevt.value[/a] = <NA>', '  source: json\n  output: x\n').replace('  output: out %proc.name\n', ''));
+  assert.ok(na.successful, JSON.stringify(na.errors));
+  assert.deepEqual(codes(na), ['LOAD_UNSAFE_NA_CHECK']);
+  const dir = load(rule('r', 'evt.type = open and evt.dir = <'));
+  assert.deepEqual(codes(dir), ['LOAD_DEPRECATED_ITEM']);
+});
+
+test('YAML errors are located', () => {
+  const parse = load('- rule: [unclosed\n');
+  assert.equal(parse.errors[0]!.code, 'LOAD_ERR_YAML_PARSE');
+  assert.equal(parse.errors[0]!.line, 2);
+  const notList = load('foo: bar\n');
+  assert.equal(notList.errors[0]!.message, 'Rules content is not yaml array of objects');
+  const noOutput = load('- rule: r\n  desc: d\n  condition: evt.type=open\n  priority: INFO\n');
+  assert.equal(noOutput.errors[0]!.message, "Item has no mapping for key 'output'");
+  assert.equal(noOutput.errors[0]!.itemName, 'r');
+  assert.deepEqual([noOutput.errors[0]!.line, noOutput.errors[0]!.column], [1, 3]);
+});
+
+test('a file that fails keeps the rules of the files before it; errors stay with their file', () => {
+  const set = load(rule('a', 'evt.type=open'), '- rule: [');
+  assert.equal(set.files[0]!.successful, true);
+  assert.equal(set.files[1]!.successful, false);
+  assert.deepEqual(set.rules.map((r) => r.name), ['a']);
+});
+
+test('outputs: fields are checked, %container.info removed, extra formats appended', () => {
+  const bad = load(rule('r', 'evt.type=open').replace('out %proc.name', 'out %proc.nobody'));
+  assert.equal(bad.errors[0]!.code, 'LOAD_ERR_COMPILE_OUTPUT');
+  const set = loadRules([{ name: 'a.yaml', content: rule('r', 'evt.type=open', '  tags: [t]\n').replace('out %proc.name', 'out (%container.info)') }],
+    { catalogs, extraOutputFormats: [{ format: 'extra=%evt.type', tags: ['t'] }, { format: 'never', rule: 'other' }] });
+  assert.equal(set.rule('r')!.output.format, 'out () extra=%evt.type');
+  assert.ok(set.warnings.some((w) => w.code === 'LOAD_DEPRECATED_ITEM' && w.message.startsWith('%container.info is deprecated')));
+});
+
+test('json rules evaluate events and render outputs with <NA> for missing values', () => {
+  const set = load(`
+- rule: admin
+  desc: d
+  condition: json.value[/user] = admin and json.value[/action] in (delete, drop)
+  output: "%json.value[/user] did %json.value[/action] on %json.value[/target]"
+  priority: WARNING
+  source: json
+`);
+  assert.ok(set.successful, JSON.stringify(set.errors));
+  const r = set.rule('admin')!;
+  const ctx = new EvalContext(set.slots);
+  const event = { source: 'json', data: { user: 'admin', action: 'drop' } };
+  ctx.reset(event);
+  assert.equal(r.filter!(ctx), true);
+  assert.equal(r.output.render(event), 'admin did drop on <NA>');
+  assert.deepEqual(r.output.values(event), { 'json.value[/user]': 'admin', 'json.value[/action]': 'drop', 'json.value[/target]': null });
+  ctx.reset({ source: 'json', data: { user: 'bob', action: 'drop' } });
+  assert.equal(r.filter!(ctx), false);
+  assert.equal(set.rule('admin')!.output.render({ source: 'json', data: { user: ['a', 'b'], action: 1 } }), '["a","b"] did 1 on <NA>');
+});
+
+test('rulesets: enable by substring, exact name, wildcard and tag; minimum priority', () => {
+  const yaml = `${rule('first rule', 'evt.type=open', '  tags: [a]\n')}${rule('second rule', 'evt.type=open', '  tags: [b]\n  enabled: false\n')}`;
+  const set = loadRules([{ name: 'x.yaml', content: yaml.replace('INFO', 'ERROR') }], { catalogs, minimumPriority: 'warning' });
+  assert.deepEqual(set.enabledRules().map((r) => r.name), ['first rule']);
+  set.enable('second', true, 'substring', 'mine');
+  assert.deepEqual(set.enabledRules('mine').map((r) => r.name), []);
+  set.enable('*rule', true, 'wildcard', 'all');
+  assert.deepEqual(set.enabledRules('all').map((r) => r.name), ['first rule']);
+  set.enableTags(['a'], false, 'all');
+  assert.equal(set.enabledRules('all').length, 0);
+  assert.ok(matchesWildcard('*second*r*', 'second disabled rule'));
+  assert.ok(!matchesWildcard('*a', 'aba'));
+});
