@@ -6,7 +6,6 @@
  * can match (libsinsp filter/ppm_codes.cpp).
  */
 import type { Expr, Node, Pos } from './condition/index.js';
-import { walk } from './condition/index.js';
 import { quoteItem } from './exceptions.js';
 
 export interface CompiledList {
@@ -116,23 +115,54 @@ const EQUALITY = ['==', '=', '!=', 'in', 'intersects', 'pmatch'];
 const UNSAFE_PREFIXES = ['ka.', 'jevt.'];
 
 /**
- * Falco's condition warnings: a ka.* or jevt.* field compared for equality with `<NA>`,
- * and deprecated fields (in Falco's order).
+ * Falco's condition warnings: a ka.* or jevt.* field compared for equality with `<NA>`, and
+ * deprecated fields (in Falco's order). Like Falco's visitor, it reads the left side of a
+ * check (the last field it meets, transformer lists aside), and the right side only of an
+ * equality check on such a field.
  */
 export function conditionWarnings(ast: Node): { unsafeNA: boolean; deprecated: string[] } {
   let unsafeNA = false;
+  let lastFieldUnsafe = false;
+  let equalityCheck = false;
   const deprecated = new Set<string>();
-  walk(ast, (n) => {
-    if (n.kind === 'field' && n.name in DEPRECATED_FIELDS) deprecated.add(n.name);
-    if (n.kind !== 'binary' || !EQUALITY.includes(n.op)) return;
-    let field: string | undefined;
-    walk(n.left, (l) => {
-      if (l.kind === 'field') field = l.name;
-    });
-    if (!field || !UNSAFE_PREFIXES.some((p) => field!.startsWith(p))) return;
-    const r = n.right;
-    if ((r.kind === 'value' && r.value === '<NA>') || (r.kind === 'list' && r.values.includes('<NA>'))) unsafeNA = true;
-  });
+  const visit = (n: Node): void => {
+    switch (n.kind) {
+      case 'and':
+      case 'or':
+        n.children.forEach(visit);
+        return;
+      case 'not':
+        visit(n.child);
+        return;
+      case 'unary':
+        visit(n.left);
+        return;
+      case 'transformer':
+        n.args.forEach(visit);
+        return;
+      case 'field':
+        lastFieldUnsafe = UNSAFE_PREFIXES.some((p) => n.name.startsWith(p));
+        if (n.name in DEPRECATED_FIELDS) deprecated.add(n.name);
+        return;
+      case 'binary':
+        lastFieldUnsafe = false;
+        visit(n.left);
+        if (!lastFieldUnsafe || !EQUALITY.includes(n.op)) return;
+        equalityCheck = true;
+        visit(n.right);
+        equalityCheck = false;
+        return;
+      case 'value':
+        if (equalityCheck && n.value === '<NA>') unsafeNA = true;
+        return;
+      case 'list':
+        if (equalityCheck && n.values.includes('<NA>')) unsafeNA = true;
+        return;
+      default:
+        return;
+    }
+  };
+  visit(ast);
   return { unsafeNA, deprecated: Object.keys(DEPRECATED_FIELDS).filter((f) => deprecated.has(f)) };
 }
 

@@ -14,7 +14,7 @@
  * A rule has a `filter` only when its catalogue evaluates events (FieldCatalog.evaluates).
  */
 export { loadRules, RuleSet, matchesWildcard } from './loader.js';
-export type { LoadOptions, RulesFile, CompiledRule, CompiledMacro, ExtraOutputFormat } from './loader.js';
+export type { LoadOptions, RulesFile, CompiledRule, CompiledMacro, ExtraOutputFormat, ExtraOutputField } from './loader.js';
 export type { CompiledList } from './expand.js';
 export type { CompiledOutput } from './output.js';
 export { display as displayValue } from './output.js';

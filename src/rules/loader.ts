@@ -5,7 +5,7 @@
  */
 import {
   parseCondition, printCondition, compileCondition, ConditionSyntaxError, ConditionCompileError, SlotTable,
-  type Expr, type Filter,
+  type Expr, type Filter, type Pos,
 } from './condition/index.js';
 import type { FieldCatalog } from './fields.js';
 import { Collector, type PluginRequirement, type RuleInfo } from './collector.js';
@@ -30,6 +30,18 @@ export interface ExtraOutputFormat {
   rule?: string;
 }
 
+/** A field added to the `output_fields` of some rules (Falco's add_extra_output_*_field). */
+export interface ExtraOutputField {
+  key: string;
+  /** An output format (`%proc.name`, `user=%user.name`); a raw field is `%key`. */
+  format: string;
+  source?: string;
+  tags?: string[];
+  rule?: string;
+  /** A raw field gives the field's value, a formatted one the rendered format. */
+  raw?: boolean;
+}
+
 export interface LoadOptions {
   /** The field catalogue of a source, or undefined when vigil has none: its rules are skipped. */
   catalogs: (source: string) => FieldCatalog | undefined;
@@ -37,6 +49,7 @@ export interface LoadOptions {
   minimumPriority?: Priority;
   /** Text appended to the outputs of some rules (Falco's add_extra_output_format). */
   extraOutputFormats?: ExtraOutputFormat[];
+  extraOutputFields?: ExtraOutputField[];
 }
 
 export interface CompiledRule {
@@ -59,6 +72,8 @@ export interface CompiledRule {
   conditionText: string;
   exceptionFields: string[];
   output: CompiledOutput;
+  /** Extra output fields by key (see LoadOptions.extraOutputFields). */
+  extraOutputFields: Record<string, { output: CompiledOutput; raw: boolean }>;
   /** The compiled condition, when the source evaluates events (see FieldCatalog.evaluates). */
   filter?: Filter;
 }
@@ -84,7 +99,7 @@ const WARNING_SUMMARY: Partial<Record<WarningCode, string>> = { LOAD_UNSAFE_NA_C
 const LIST_OR_MACRO_RULE_LIMIT = 100;
 
 /** Parses a condition's text, placing a syntax error in its file. */
-function parse(text: string, site: ConditionSite): Expr {
+function parse(text: string, site: Pick<ConditionSite, 'at'>): Expr {
   try {
     return parseCondition(text);
   } catch (err) {
@@ -149,6 +164,7 @@ class RuleCompiler {
     const { text: withEx, fields } = r.exceptions.length > 0 ? withExceptions(r.cond, r.exceptions) : { text: r.cond, fields: new Set<string>() };
     const output = this.compileOutput(r, catalog);
     if (!output) return undefined;
+    const extraOutputFields = this.compileExtraFields(r, catalog);
     const condition = this.compileCondition(r, withEx, catalog);
     if (!condition) return undefined;
     if (r.source === 'syscall' && r.warnEvttypes && eventTypeCount(condition.ast) > LIST_OR_MACRO_RULE_LIMIT) {
@@ -169,6 +185,7 @@ class RuleCompiler {
       conditionText: printCondition(condition.ast),
       exceptionFields: [...fields],
       output,
+      extraOutputFields,
       filter: catalog.evaluates ? condition.filter : undefined,
     };
   }
@@ -176,10 +193,7 @@ class RuleCompiler {
   private compileOutput(r: RuleInfo, catalog: FieldCatalog): CompiledOutput | undefined {
     let format = r.output;
     for (const extra of this.options.extraOutputFormats ?? []) {
-      if (extra.source && extra.source !== r.source) continue;
-      if (!(extra.tags ?? []).every((t) => r.tags.includes(t))) continue;
-      if (extra.rule && extra.rule !== r.name) continue;
-      format = `${format} ${extra.format}`;
+      if (appliesTo(extra, r)) format = `${format} ${extra.format}`;
     }
     if (format.includes(CONTAINER_INFO)) {
       this.res.warn('LOAD_DEPRECATED_ITEM',
@@ -198,16 +212,37 @@ class RuleCompiler {
       }
       throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', err.message, r.outputSite.ctx);
     }
+    this.warnDeprecatedInOutput(format, r);
+    return output;
+  }
+
+  private compileExtraFields(r: RuleInfo, catalog: FieldCatalog): CompiledRule['extraOutputFields'] {
+    const out: CompiledRule['extraOutputFields'] = {};
+    for (const extra of this.options.extraOutputFields ?? []) {
+      if (!appliesTo(extra, r)) continue;
+      try {
+        out[extra.key] = { output: compileOutput(extra.format, catalog), raw: extra.raw ?? false };
+      } catch (err) {
+        if (!(err instanceof OutputError)) throw err;
+        throw new LoadError('LOAD_ERR_COMPILE_OUTPUT', err.message, r.outputSite.ctx);
+      }
+      this.warnDeprecatedInOutput(extra.format, r);
+    }
+    return out;
+  }
+
+  private warnDeprecatedInOutput(format: string, r: RuleInfo): void {
     for (const field of Object.keys(DEPRECATED_FIELDS)) {
       if (format.includes(field)) {
         this.res.warn('LOAD_DEPRECATED_ITEM', `usage of deprecated field '${field}' has been detected in the rule output`, r.outputSite.ctx);
       }
     }
-    return output;
   }
 
   private compileCondition(r: RuleInfo, text: string, catalog: FieldCatalog): { ast: Expr; filter: Filter } | undefined {
-    const site = r.condSite;
+    // Exceptions put the condition in parentheses: positions move by one.
+    const shift = r.exceptions.length > 0 ? 1 : 0;
+    const site = { at: (pos?: Pos) => r.condSite.at(pos, shift) };
     const resolution = resolveMacros(parse(substituteLists(text, this.lists), site), this.macroAsts);
     if (resolution.problem) throw new LoadError('LOAD_ERR_VALIDATE', resolution.problem.message, site.at(resolution.problem.pos));
     for (const name of resolution.resolved) this.macros.find((m) => m.name === name)!.used = true;
@@ -228,6 +263,12 @@ class RuleCompiler {
       throw new LoadError('LOAD_ERR_COMPILE_CONDITION', err.reason, site.at(err.pos));
     }
   }
+}
+
+/** Does an extra output format or field apply to this rule (source, all its tags, name)? */
+function appliesTo(extra: { source?: string; tags?: string[]; rule?: string }, r: RuleInfo): boolean {
+  return (!extra.source || extra.source === r.source) && (extra.tags ?? []).every((t) => r.tags.includes(t))
+    && (!extra.rule || extra.rule === r.name);
 }
 
 /** Compiles everything collected; undefined when an error stopped it (recorded in `res`). */
@@ -356,8 +397,14 @@ export class RuleSet {
           description: r.description, enabled: r.enabled, source: r.source, capture: r.capture,
           capture_duration: r.captureDuration, tags: r.tags,
         },
-        details: { condition_compiled: r.conditionText, output_compiled: r.output.format, output_fields: r.output.fields,
-          exception_fields: r.exceptionFields },
+        details: {
+          condition_compiled: r.conditionText,
+          output_compiled: r.output.format,
+          output_fields: [...Object.values(r.extraOutputFields).map((f) => f.output.format), ...r.output.fields],
+          extra_output_formatted_fields: Object.fromEntries(Object.entries(r.extraOutputFields)
+            .filter(([, f]) => !f.raw).map(([key, f]) => [key, f.output.format])),
+          exception_fields: r.exceptionFields,
+        },
       })),
       macros: this.macros.map((m) => ({
         info: { name: m.name, condition: m.conditionSource },

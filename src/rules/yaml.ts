@@ -66,6 +66,12 @@ export class YNode {
     return !!n && isScalar(n) && (n.type === 'BLOCK_FOLDED' || n.type === 'BLOCK_LITERAL');
   }
 
+  /** Start and end offsets of the node's value in the file. */
+  get range(): [number, number] | undefined {
+    const r = this.node?.range;
+    return r ? [r[0], r[1]] : undefined;
+  }
+
   get mark(): Mark {
     const n = this.node;
     if (!n?.range) return this.fallback;

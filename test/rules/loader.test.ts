@@ -197,6 +197,20 @@ test('<NA> comparisons on ka./jevt. fields and deprecated fields warn', () => {
   assert.deepEqual(codes(dir), ['LOAD_DEPRECATED_ITEM']);
 });
 
+test('errors inside folded, literal and multi-line conditions point at the offending token', () => {
+  const at = (yaml: string) => {
+    const e = load(yaml).errors[0]!;
+    return [e.line, e.column, e.itemName];
+  };
+  const body = (style: string, lines: string[]) => `- rule: r\n  desc: d\n  condition: ${style}\n${lines.map((l) => `    ${l}\n`).join('')}  output: o\n  priority: INFO\n`;
+  assert.deepEqual(at(body('>', ['evt.type=open and', 'proc.name = x and', 'proc.nobody = 3'])), [6, 5, 'r']);
+  assert.deepEqual(at(body('|', ['evt.type=open and', '  proc.nobody = 3'])), [5, 7, 'r']);
+  assert.deepEqual(at(body('evt.type=open and', ['proc.nobody = 3'])), [4, 5, 'r']);
+  const withException = rule('r', 'evt.type=open and proc.nobody = 3',
+    '  exceptions:\n    - name: e\n      fields: [proc.name]\n      values: [[a]]\n');
+  assert.deepEqual(at(withException), [3, 32, 'r']);
+});
+
 test('YAML errors are located', () => {
   const parse = load('- rule: [unclosed\n');
   assert.equal(parse.errors[0]!.code, 'LOAD_ERR_YAML_PARSE');

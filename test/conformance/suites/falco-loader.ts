@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tally, type Suite } from '../suite.js';
 import {
-  loadRules, RuleSet, conditionWarnings, parseCondition, snippetOf, type LoadMessage, type ExtraOutputFormat,
+  loadRules, RuleSet, conditionWarnings, parseCondition, snippetOf, type LoadMessage, type ExtraOutputFormat, type ExtraOutputField,
 } from '../../../src/rules/index.js';
 import { syscallCatalog } from '../../../src/sources/syscall/index.js';
 import type { FieldCatalog, FieldDef } from '../../../src/rules/fields.js';
@@ -91,11 +91,22 @@ function checkLoad(c: LoaderCase, syscall: FieldCatalog): string | undefined {
   const files = c.files?.map((f) => ({ name: f.filename, content: f.yaml }))
     ?? [{ name: c.filename ?? 'rules.yaml', content: c.yaml ?? '' }];
   const extraOutputFormats: ExtraOutputFormat[] = [];
-  for (const a of c.api_calls_before_load ?? []) {
-    const [format, source, tags, rule] = a.args;
-    extraOutputFormats.push({ format: format!, source: source!, tags: tagSet(tags!), rule: rule! });
+  const extraOutputFields: ExtraOutputField[] = [];
+  for (const { call, args } of c.api_calls_before_load ?? []) {
+    if (call === 'add_extra_output_format') {
+      const [format, source, tags, rule] = args;
+      extraOutputFormats.push({ format: format!, source: source!, tags: tagSet(tags!), rule: rule! });
+    } else if (call === 'add_extra_output_formatted_field') {
+      const [key, format, source, tags, rule] = args;
+      extraOutputFields.push({ key: key!, format: format!, source: source!, tags: tagSet(tags!), rule: rule! });
+    } else if (call === 'add_extra_output_raw_field') {
+      const [key, source, tags, rule] = args;
+      extraOutputFields.push({ key: key!, format: `%${key}`, source: source!, tags: tagSet(tags!), rule: rule!, raw: true });
+    } else {
+      return `unknown api call ${call}`;
+    }
   }
-  const set = loadRules(files, { catalogs: (s) => (s === 'syscall' ? syscall : undefined), extraOutputFormats });
+  const set = loadRules(files, { catalogs: (s) => (s === 'syscall' ? syscall : undefined), extraOutputFormats, extraOutputFields });
   const contents = new Map(files.map((f) => [f.name, f.content]));
   const errors = set.errors;
   const warnings = set.warnings;
@@ -155,6 +166,13 @@ function runCheck(check: Check, set: RuleSet, errors: LoadMessage[], warnings: L
     const { rule: name, text } = check.compiled_output_not_contains as { rule: string; text: string };
     const format = rule(name)?.output.format;
     return format !== undefined && !format.includes(text) ? undefined : `got ${JSON.stringify(format)}`;
+  }
+  const formatted = Object.keys(check).find((k) => k.includes('formatted_fields'));
+  if (formatted) {
+    const { rule: name, equals } = check[formatted] as { rule: string; equals: Record<string, string> };
+    const got = Object.fromEntries(Object.entries(rule(name)?.extraOutputFields ?? {})
+      .filter(([, f]) => !f.raw).map(([k, f]) => [k, f.output.format]));
+    return JSON.stringify(got) === JSON.stringify(equals) ? undefined : `got ${JSON.stringify(got)}`;
   }
   if ('describe_rule' in check) {
     const { path, check: kind, equals } = check.describe_rule as { path: string; check: string; equals: unknown };
