@@ -19,8 +19,8 @@ export interface CompiledOutput {
   fields: string[];
   /** The output line for one event. */
   render(event: unknown): string;
-  /** Each printed field's value for one event (null when missing): Falco's `output_fields`. */
-  values(event: unknown): Record<string, string | number | boolean | null | Array<string | number | boolean>>;
+  /** Each printed field's value for one event (null when missing, lists as `(a,b)`): Falco's `output_fields`. */
+  values(event: unknown): Record<string, string | number | boolean | null>;
 }
 
 const FIELD_NAME = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+/;
@@ -115,7 +115,7 @@ function outputOf(format: string, tokens: Token[]): CompiledOutput {
       const out: ReturnType<CompiledOutput['values']> = {};
       for (const t of fieldTokens) {
         const v = read(t, event);
-        out[t.name] = v === undefined ? null : Array.isArray(v) ? v.map(plain) : plain(v);
+        out[t.name] = v === undefined ? null : Array.isArray(v) ? display(v) : plain(v);
       }
       return out;
     },

@@ -274,3 +274,73 @@ test('rulesets: enable by substring, exact name, wildcard and tag; minimum prior
   assert.ok(matchesWildcard('*second*r*', 'second disabled rule'));
   assert.ok(!matchesWildcard('*a', 'aba'));
 });
+
+test('a rule redefined with another source is an error; a redefinition replaces the rule in place', () => {
+  const other = load(rule('r', 'evt.type=open'), rule('r', 'json.value[/a] = b', '  source: json\n'));
+  assert.equal(other.errors[0]!.message, 'Rule has been re-defined with a different source');
+  const redefined = load(rule('a', 'evt.type=open') + rule('b', 'evt.type=open'), rule('a', 'evt.type=close'));
+  assert.deepEqual(redefined.rules.map((r) => [r.name, r.conditionText]), [['a', 'evt.type = close'], ['b', 'evt.type = open']]);
+});
+
+test('lists and macros: override replace redefines, an override before the definition is an error', () => {
+  const list = load('- list: l\n  items: [a]\n- list: l\n  items: [b]\n  override:\n    items: replace\n' + rule('r', 'evt.type=open and proc.name in (l)'));
+  assert.equal(cond(list), '(evt.type = open and proc.name in (b))');
+  const macro = load('- macro: m\n  condition: evt.type=open\n- macro: m\n  condition: evt.type=close\n  override:\n    condition: replace\n' + rule('r', 'm'));
+  assert.equal(cond(macro), 'evt.type = close');
+  const early = load('- macro: m\n  condition: or evt.type=close\n  override:\n    condition: append\n');
+  assert.match(early.errors[0]!.message, /^Macro uses 'append' or 'override.condition: append' but no macro/);
+});
+
+test('a list name is substituted wherever it stands alone, as Falco does on the text', () => {
+  const set = load('- list: names\n  items: [a, b]\n' + rule('r', 'evt.type=open and (proc.name in (names) or proc.pname=names)'));
+  assert.equal(set.errors[0]!.code, 'LOAD_ERR_COMPILE_CONDITION');
+  const quoted = load('- list: names\n  items: ["x y", z]\n' + rule('r', 'evt.type=open and proc.name in (names, names_too)'));
+  assert.equal(cond(quoted), '(evt.type = open and proc.name in ("x y", z, names_too))');
+});
+
+test('exceptions: names must be unique (warning), appends need values (warning), modifiers are accepted', () => {
+  const dup = load(rule('r', 'evt.type=open', '  exceptions:\n    - name: e\n      fields: proc.name\n    - name: e\n      fields: fd.name\n'));
+  assert.deepEqual(codes(dup), ['LOAD_EXCEPTION_NAME_NOT_UNIQUE']);
+  const novalues = load(rule('r', 'evt.type=open', '  exceptions:\n    - name: e\n      fields: proc.name\n'),
+    '- rule: r\n  exceptions:\n    - name: e\n  override:\n    exceptions: append\n');
+  assert.ok(codes(novalues).includes('LOAD_APPEND_NO_VALUES'));
+  const modifiers = load(rule('r', 'evt.type=open', '  exceptions:\n    - name: e\n      fields: proc.name\n      comps: " = oneof "\n      values: [a, b]\n'));
+  assert.equal(cond(modifiers), '(evt.type = open and not proc.name = oneof (a, b))');
+  const listOpModifier = load(rule('r', 'evt.type=open', '  exceptions:\n    - name: e\n      fields: [proc.name]\n      comps: [in oneof]\n      values: [[[a]]]\n'));
+  assert.equal(listOpModifier.errors[0]!.message, "'in oneof' is not a supported comparison operator");
+});
+
+test('required keys and empty names are YAML validation errors', () => {
+  assert.equal(load('- list:\n  items: [a]\n').errors[0]!.message, "Mapping for key 'list' is empty");
+  assert.equal(load('- list: l\n').errors[0]!.message, "Item has no mapping for key 'items'");
+  assert.equal(load('- macro: m\n').errors[0]!.message, "Item has no mapping for key 'condition'");
+  assert.equal(load('- list: l\n  items: a\n').errors[0]!.message, 'Value is not a sequence');
+  assert.equal(load('- foo\n').errors[0]!.message, 'Unexpected element type. Each element should be a yaml associative array.');
+  assert.equal(load(rule('r', 'evt.type=open', '  capture_duration: soon\n')).errors[0]!.message, "Can't decode YAML scalar value");
+});
+
+test('required_plugin_versions: an invalid version or a repeated alternative is an error', () => {
+  const bad = load('- required_plugin_versions:\n  - name: json\n    version: latest\n');
+  assert.equal(bad.errors[0]!.message, "Invalid required version 'latest' for plugin 'json'");
+  const twice = load('- required_plugin_versions:\n  - name: json\n    version: 0.1.0\n    alternatives:\n      - name: json\n        version: 0.2.0\n');
+  assert.equal(twice.errors[0]!.message, "Defined multiple alternative version requirements for plugin 'json'");
+});
+
+test('describe() gives the rules, macros and lists as Falco describes them', () => {
+  const set = load('- list: inner\n  items: [a]\n- list: l\n  items: [inner, b]\n- macro: m\n  condition: proc.name in (l)\n'
+    + rule('r', 'evt.type=open and m', '  capture: true\n  capture_duration: 5\n  tags: [z, a]\n'));
+  const d = set.describe() as { rules: Array<{ info: Record<string, unknown>; details: Record<string, unknown> }>; lists: Array<{ info: unknown; details: unknown }> };
+  assert.deepEqual(d.rules[0]!.info, {
+    name: 'r', condition: 'evt.type=open and m', priority: 'Informational', output: 'out %proc.name', description: 'd',
+    enabled: true, source: 'syscall', capture: true, capture_duration: 5, tags: ['a', 'z'],
+  });
+  assert.equal(d.rules[0]!.details.condition_compiled, '(evt.type = open and proc.name in (a, b))');
+  assert.deepEqual(d.lists[1], { info: { name: 'l', items: ['b'] }, details: { used: true, lists: ['inner'], items_compiled: ['a', 'b'] } });
+});
+
+test('Falco\'s JSON schema check is reported per file', () => {
+  assert.equal(load(rule('r', 'evt.type=open')).files[0]!.schemaValidation, 'ok');
+  const odd = load(rule('r', 'evt.type=open', '  colour: red\n'));
+  assert.equal(odd.files[0]!.schemaValidation, 'failed');
+  assert.ok(odd.successful);
+});
