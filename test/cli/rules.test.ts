@@ -45,7 +45,7 @@ test('validate: errors print file:line:column with the code and the line, exit 1
   const r = vigil('rules', 'validate', bad);
   assert.equal(r.status, 1);
   assert.ok(r.stdout.includes(`${bad}:5:25: LOAD_ERR_COMPILE_CONDITION (rule 'Opened'): filter_check called with nonexistent field proc.nobody`), r.stdout);
-  assert.match(r.stdout, /\| {2}condition: opened and proc.nobody = cat/);
+  assert.match(r.stdout, /\| {3}condition: opened and proc.nobody = cat/);
 });
 
 test('validate --json: one result per file, in order, with Falco codes and locations', () => {
