@@ -9,12 +9,13 @@
  *     rule.output.render(event); rule.output.values(event)
  *   }
  *   set.enable('pattern', true, 'wildcard'); set.enableTags(['k8s'], false)
+ *   loadRules(files, { catalogs, minimumPriority: 'warning', selection: [{ enable: false, tag: 'k8s' }] })
  *
  * Rules of a source without a catalogue are skipped with LOAD_UNKNOWN_SOURCE, as in Falco.
  * A rule has a `filter` only when its catalogue evaluates events (FieldCatalog.evaluates).
  */
 export { loadRules, RuleSet, matchesWildcard } from './loader.js';
-export type { LoadOptions, RulesFile, CompiledRule, CompiledMacro, ExtraOutputFormat, ExtraOutputField } from './loader.js';
+export type { LoadOptions, RulesFile, CompiledRule, CompiledMacro, ExtraOutputFormat, ExtraOutputField, RuleSelection } from './loader.js';
 export type { CompiledList } from './expand.js';
 export type { CompiledOutput } from './output.js';
 export { display as displayValue } from './output.js';

@@ -50,6 +50,17 @@ export interface LoadOptions {
   /** Text appended to the outputs of some rules (Falco's add_extra_output_format). */
   extraOutputFormats?: ExtraOutputFormat[];
   extraOutputFields?: ExtraOutputField[];
+  /**
+   * Falco's `rules:` selection, applied in order to the default ruleset: enable or disable
+   * the rules whose name matches a wildcard pattern, or that have a tag.
+   */
+  selection?: RuleSelection[];
+}
+
+export interface RuleSelection {
+  enable: boolean;
+  rule?: string;
+  tag?: string;
 }
 
 export interface CompiledRule {
@@ -326,12 +337,17 @@ export class RuleSet {
     compiled: Compiled | undefined,
     private readonly collector: Collector,
     private readonly minimumPriority: Priority,
+    selection: RuleSelection[] = [],
   ) {
     this.rules = compiled?.rules ?? [];
     this.macros = compiled?.macros ?? [];
     this.lists = compiled?.lists ?? [];
     this.slots = compiled?.slots ?? new SlotTable();
     this.rulesets.set(RuleSet.DEFAULT, new Set(this.eligible().filter((r) => r.enabled)));
+    for (const { enable, rule, tag } of selection) {
+      if (rule) this.enable(rule, enable, 'wildcard');
+      if (tag) this.enableTags([tag], enable);
+    }
   }
 
   get successful(): boolean {
@@ -495,7 +511,7 @@ export function loadRules(files: RulesFile[], options: LoadOptions): RuleSet {
       schemaWarnings: schema.warnings,
     });
   }
-  return new RuleSet(fileResults, compiled, collector, options.minimumPriority ?? 'debug');
+  return new RuleSet(fileResults, compiled, collector, options.minimumPriority ?? 'debug', options.selection);
 }
 
 export { Context };

@@ -344,3 +344,11 @@ test('Falco\'s JSON schema check is reported per file', () => {
   assert.equal(odd.files[0]!.schemaValidation, 'failed');
   assert.ok(odd.successful);
 });
+
+test('a rules selection (Falco\'s `rules:` config) applies in order to the default ruleset', () => {
+  const yaml = `${rule('a one', 'evt.type=open', '  tags: [x]\n')}${rule('a two', 'evt.type=open', '  tags: [y]\n  enabled: false\n')}`;
+  const select = (selection: Array<{ enable: boolean; rule?: string; tag?: string }>) =>
+    loadRules([{ name: 'x.yaml', content: yaml }], { catalogs, selection }).enabledRules().map((r) => r.name);
+  assert.deepEqual(select([{ enable: false, rule: '*' }, { enable: true, tag: 'y' }]), ['a two']);
+  assert.deepEqual(select([{ enable: true, rule: 'a *' }, { enable: false, tag: 'x' }]), ['a two']);
+});
