@@ -7,7 +7,7 @@ import { Context, LoadError } from './messages.js';
 import type { Priority } from '../records/priority.js';
 import { validateException, type ExceptionInfo } from './exceptions.js';
 import { Version } from './version.js';
-import type { ConditionSite } from './reader.js';
+import type { ConditionSite } from './site.js';
 import type { FieldCatalog } from './fields.js';
 
 /** Falco's engine version: rules asking for more are refused. */

@@ -14,8 +14,10 @@
  * Rules of a source without a catalogue are skipped with LOAD_UNKNOWN_SOURCE, as in Falco.
  * A rule has a `filter` only when its catalogue evaluates events (FieldCatalog.evaluates).
  */
-export { loadRules, RuleSet, matchesWildcard } from './loader.js';
-export type { LoadOptions, RulesFile, CompiledRule, CompiledMacro, ExtraOutputFormat, ExtraOutputField, RuleSelection } from './loader.js';
+export { loadRules } from './loader.js';
+export type { LoadOptions, RulesFile, ExtraOutputFormat, ExtraOutputField } from './loader.js';
+export { RuleSet, matchesWildcard } from './ruleset.js';
+export type { CompiledRule, CompiledMacro, RuleSelection } from './ruleset.js';
 export type { CompiledList } from './expand.js';
 export type { CompiledOutput } from './output.js';
 export { display as displayValue } from './output.js';
