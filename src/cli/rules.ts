@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadRules, formatMessage, snippetOf, type LoadMessage } from '../rules/index.js';
+import { loadRules, formatMessage, snippetOf, CODE_SUMMARIES, type LoadMessage } from '../rules/index.js';
 import { findSource, syscallCatalog } from '../sources/index.js';
 import { UserError } from '../util/errors.js';
 
@@ -12,6 +12,7 @@ function catalogFor(source: string) {
 function jsonMessage(m: LoadMessage, contents: Map<string, string>) {
   return {
     code: m.code,
+    codedesc: CODE_SUMMARIES[m.code],
     message: m.message,
     item_type: m.itemType,
     item_name: m.itemName,
@@ -19,11 +20,21 @@ function jsonMessage(m: LoadMessage, contents: Map<string, string>) {
     line: m.line,
     column: m.column,
     snippet: snippetOf(m, contents),
-    context: { locations: m.locations.map((l) => ({ item_type: l.itemType, item_name: l.itemName, position: { name: l.file, line: l.line, column: l.column, offset: l.offset } })) },
+    context: {
+      locations: m.locations.map((l) => ({
+        item_type: l.itemType,
+        item_name: l.itemName,
+        position: { name: l.file, line: l.line, column: l.column, offset: l.offset },
+      })),
+    },
   };
 }
 
-/** `vigil rules validate FILE...`: what `falco -V` does, with Falco's codes and file:line:column. */
+/**
+ * `vigil rules validate FILE...`: what `falco -V` does, with Falco's codes and file:line:column.
+ * `--json` prints Falco's `-V` JSON shape (`falco_load_results`), so tools that read it read this,
+ * with the innermost item and its 1-based position added to each message.
+ */
 export function rulesCommand(program: Command): void {
   const rules = program.command('rules').description('Work with Falco rules files');
   rules
@@ -50,7 +61,7 @@ export function rulesCommand(program: Command): void {
           errors: f.errors.map((m) => jsonMessage(m, contents)),
           warnings: f.warnings.map((m) => jsonMessage(m, contents)),
         }));
-        process.stdout.write(`${JSON.stringify({ vigil_load_results: results }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ falco_load_results: results }, null, 2)}\n`);
       } else {
         for (const f of set.files) {
           process.stdout.write(`${f.name}: ${f.successful ? (f.warnings.length > 0 ? 'Ok, with warnings' : 'Ok') : 'Invalid'}\n`);

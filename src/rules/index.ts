@@ -21,7 +21,7 @@ export type { CompiledRule, CompiledMacro, RuleSelection } from './ruleset.js';
 export type { CompiledList } from './expand.js';
 export type { CompiledOutput } from './output.js';
 export { display as displayValue } from './output.js';
-export { formatMessage, snippetOf } from './messages.js';
+export { formatMessage, snippetOf, CODE_SUMMARIES } from './messages.js';
 export type { LoadMessage, FileResult, ErrorCode, WarningCode, Location } from './messages.js';
 export { conditionWarnings } from './expand.js';
 export { ENGINE_VERSION } from './collector.js';

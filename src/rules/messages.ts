@@ -30,6 +30,32 @@ export type WarningCode =
   | 'LOAD_COMPILE_CONDITION'
   | 'LOAD_UNKNOWN_KEY';
 
+/** Falco's one-line summary of each code (falco_load_result.cpp). */
+export const CODE_SUMMARIES: Record<ErrorCode | WarningCode, string> = {
+  LOAD_ERR_FILE_READ: 'File read error',
+  LOAD_ERR_YAML_PARSE: 'YAML parse error',
+  LOAD_ERR_YAML_VALIDATE: 'Error validating internal structure of YAML file',
+  LOAD_ERR_COMPILE_CONDITION: 'Error compiling condition',
+  LOAD_ERR_COMPILE_OUTPUT: 'Error compiling output',
+  LOAD_ERR_VALIDATE: 'Error validating rule/macro/list/exception objects',
+  LOAD_ERR_EXTENSION: 'Error in extension item',
+  LOAD_UNKNOWN_SOURCE: 'Unknown event source',
+  LOAD_UNSAFE_NA_CHECK: 'Unsafe <NA> comparison in condition',
+  LOAD_NO_EVTTYPE: 'Condition has no event-type restriction',
+  LOAD_UNKNOWN_FILTER: 'Unknown field or event-type in condition or output',
+  LOAD_UNUSED_MACRO: 'Unused macro',
+  LOAD_UNUSED_LIST: 'Unused list',
+  LOAD_UNKNOWN_ITEM: 'Unknown rules file item',
+  LOAD_DEPRECATED_ITEM: 'Used deprecated item',
+  LOAD_WARNING_EXTENSION: 'Warning in extension item',
+  LOAD_APPEND_NO_VALUES: 'Overriding/appending with no values',
+  LOAD_EXCEPTION_NAME_NOT_UNIQUE: 'Multiple exceptions defined with the same name',
+  LOAD_INVALID_MACRO_NAME: 'Invalid macro name',
+  LOAD_INVALID_LIST_NAME: 'Invalid list name',
+  LOAD_COMPILE_CONDITION: 'Warning in rule condition',
+  LOAD_UNKNOWN_KEY: 'Unknown key in item definition',
+};
+
 /** Falco's item types, as printed in its messages ("rule", "exception", "rules content", ...). */
 export type ItemType =
   | 'value for' | 'exceptions' | 'exception' | 'exception values' | 'exception value' | 'rules content'
@@ -129,10 +155,10 @@ export class Results {
   }
 }
 
-/** `file:line:column: CODE message` — how the CLI prints one message. */
+/** `file:line:column: CODE (summary) in rule 'x': message` — how the CLI prints one message. */
 export function formatMessage(m: LoadMessage): string {
-  const where = m.itemName ? ` (${m.itemType} '${m.itemName}')` : ` (${m.itemType})`;
-  return `${m.file}:${m.line}:${m.column}: ${m.code}${where}: ${m.message}`;
+  const item = m.itemName ? `${m.itemType} '${m.itemName}'` : m.itemType;
+  return `${m.file}:${m.line}:${m.column}: ${m.code} (${CODE_SUMMARIES[m.code]}) in ${item}: ${m.message}`;
 }
 
 /** The line of the file a message points at (Falco prints it under the message). */

@@ -44,7 +44,7 @@ test('validate: errors print file:line:column with the code and the line, exit 1
   const bad = file('bad.yaml', good.replace('proc.name = cat', 'proc.nobody = cat'));
   const r = vigil('rules', 'validate', bad);
   assert.equal(r.status, 1);
-  assert.ok(r.stdout.includes(`${bad}:5:25: LOAD_ERR_COMPILE_CONDITION (rule 'Opened'): filter_check called with nonexistent field proc.nobody`), r.stdout);
+  assert.ok(r.stdout.includes(`${bad}:5:25: LOAD_ERR_COMPILE_CONDITION (Error compiling condition) in rule 'Opened': filter_check called with nonexistent field proc.nobody`), r.stdout);
   assert.match(r.stdout, /\| {3}condition: opened and proc.nobody = cat/);
 });
 
@@ -53,8 +53,8 @@ test('validate --json: one result per file, in order, with Falco codes and locat
   const overlay = file('overlay.yaml', '- rule: Opened\n  condition: and fd.name = x\n  append: true\n- rule: Missing\n  enabled: false\n');
   const r = vigil('rules', 'validate', '--json', base, overlay);
   assert.equal(r.status, 1);
-  const out = JSON.parse(r.stdout) as { vigil_load_results: Array<{ name: string; successful: boolean; errors: Array<Record<string, unknown>>; warnings: Array<Record<string, unknown>> }> };
-  const [first, second] = out.vigil_load_results;
+  const out = JSON.parse(r.stdout) as { falco_load_results: Array<{ name: string; successful: boolean; errors: Array<Record<string, unknown>>; warnings: Array<Record<string, unknown>> }> };
+  const [first, second] = out.falco_load_results;
   assert.equal(first!.successful, true);
   assert.equal(second!.successful, false);
   assert.equal(second!.errors[0]!.code, 'LOAD_ERR_VALIDATE');
