@@ -94,7 +94,11 @@ function decodeOverrides(item: YNode, appendable: string[], replaceable: string[
   for (const keyNode of val.keys()) {
     const key = keyNode.text;
     const opNode = val.get(key);
-    const op = opNode.text;
+    // Falco reads both as text with yaml-cpp: null reads "null", a sequence or a map fails.
+    if (!(keyNode.isScalar || keyNode.isNull) || !(opNode.isScalar || opNode.isNull)) {
+      throw new LoadError('LOAD_ERR_VALIDATE', 'bad conversion', ctxOf(opNode, 'overrides', key, overrideCtx));
+    }
+    const op = opNode.isNull ? 'null' : opNode.text;
     const keyCtx = ctxOf(keyNode, 'overrides', key, overrideCtx);
     if (op === 'append') {
       if (!appendable.includes(key)) yamlError(`Key '${key}' cannot be appended to, use 'replace' instead`, keyCtx);

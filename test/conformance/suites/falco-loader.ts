@@ -146,10 +146,12 @@ function checkLoad(c: LoaderCase, syscall: FieldCatalog): string | undefined {
 function runCheck(check: Check, set: RuleSet, errors: LoadMessage[], warnings: LoadMessage[], contents: Map<string, string>): string | undefined {
   const rule = (name: unknown) => set.rule(String(name));
   if ('kind' in check) {
-    const list = check.kind === 'warning' ? warnings : errors;
-    if (check.kind === 'error_count') return errors.length === check.equals ? undefined : `${errors.length} errors`;
-    const found = list.some((m) => m.code === check.code && matchesItem(m, check.item_type, check.item_name)
-      && (check.message === undefined || m.message === check.message));
+    const list = check.kind === 'warning' || check.kind === 'warning_count' ? warnings : errors;
+    if (String(check.kind).endsWith('_count')) return list.length === check.equals ? undefined : `${list.length} ${check.kind}`;
+    const pattern = check.message_regexp ?? check.message_regex;
+    const found = list.some((m) => (check.code === undefined || m.code === check.code) && matchesItem(m, check.item_type, check.item_name)
+      && (check.message === undefined || m.message === check.message)
+      && (pattern === undefined || new RegExp(String(pattern)).test(m.message)));
     return found === (check.present !== false) ? undefined : 'not found';
   }
   if ('compiled_condition' in check) {
