@@ -53,6 +53,19 @@ export function substituteLists(condition: string, lists: Iterable<CompiledList>
   return text;
 }
 
+/**
+ * A deep copy that shares the (immutable) positions with the original, so that a position
+ * still tells which text it came from once a macro has been copied into a rule.
+ */
+export function cloneExpr<T extends Node>(node: T): T {
+  const copy = (value: unknown, key: string): unknown => {
+    if (key === 'pos' || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v) => copy(v, ''));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v, k)]));
+  };
+  return copy(node, '') as T;
+}
+
 export interface MacroResolution {
   ast: Expr;
   /** Names of the macros expanded, nested ones included. */
@@ -88,7 +101,7 @@ export function resolveMacros(ast: Expr, macros: ReadonlyMap<string, Expr>): Mac
           return e;
         }
         path.push(e.name);
-        const expanded = visit(structuredClone(macro));
+        const expanded = visit(cloneExpr(macro));
         resolved.push(e.name);
         path.pop();
         return expanded;

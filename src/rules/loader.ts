@@ -5,7 +5,7 @@
  */
 import {
   parseCondition, printCondition, compileCondition, ConditionSyntaxError, ConditionCompileError, SlotTable,
-  type Expr, type Filter, type Pos,
+  walk, type Expr, type Filter, type Pos,
 } from './condition/index.js';
 import { RuleSet, type Compiled, type CompiledMacro, type CompiledRule, type RuleSelection } from './ruleset.js';
 import type { FieldCatalog } from './fields.js';
@@ -97,11 +97,25 @@ function compileLists(collector: Collector): CompiledList[] {
   return out;
 }
 
-function compileMacros(collector: Collector, lists: CompiledList[]): CompiledMacro[] {
+/** Which macro's text each position of a macro's AST comes from, to place errors in macros. */
+type Origins = WeakMap<Pos, { macro: string; site: ConditionSite }>;
+
+/**
+ * Where a position of a condition is: in the condition's own text, or (for what a macro
+ * brought in) in that macro's text, under the item being compiled.
+ */
+function locate(origins: Origins, site: ConditionSite, pos?: Pos, shift = 0) {
+  const origin = pos && origins.get(pos);
+  return origin ? site.ctx.child('macro', origin.macro, origin.site.mark(pos)) : site.at(pos, shift);
+}
+
+function compileMacros(collector: Collector, lists: CompiledList[], origins: Origins): CompiledMacro[] {
   const infos = collector.macros.values();
   const out = new Map<string, CompiledMacro>();
   for (const m of infos) {
-    out.set(m.name, { name: m.name, conditionSource: m.cond, condition: parse(substituteLists(m.cond, lists), m.condSite), used: false });
+    const condition = parse(substituteLists(m.cond, lists), m.condSite);
+    walk(condition, (n) => origins.set(n.pos, { macro: m.name, site: m.condSite }));
+    out.set(m.name, { name: m.name, conditionSource: m.cond, condition, used: false });
   }
   // A macro sees the macros defined before its last change.
   for (const m of infos) {
@@ -109,7 +123,7 @@ function compileMacros(collector: Collector, lists: CompiledList[]): CompiledMac
     for (const other of infos) if (other.index < m.visibility) visible.set(other.name, out.get(other.name)!.condition);
     const macro = out.get(m.name)!;
     const r = resolveMacros(macro.condition, visible);
-    if (r.problem) throw new LoadError('LOAD_ERR_VALIDATE', r.problem.message, m.condSite.at(r.problem.pos));
+    if (r.problem) throw new LoadError('LOAD_ERR_VALIDATE', r.problem.message, locate(origins, m.condSite, r.problem.pos));
     macro.condition = r.ast;
     for (const name of r.resolved) out.get(name)!.used = true;
   }
@@ -125,6 +139,7 @@ class RuleCompiler {
     private readonly res: Results,
     private readonly lists: CompiledList[],
     private readonly macros: CompiledMacro[],
+    private readonly origins: Origins,
   ) {
     this.macroAsts = new Map(macros.map((m) => [m.name, m.condition]));
   }
@@ -212,7 +227,7 @@ class RuleCompiler {
   private compileCondition(r: RuleInfo, text: string, catalog: FieldCatalog): { ast: Expr; filter: Filter } | undefined {
     // Exceptions put the condition in parentheses: positions move by one.
     const shift = r.exceptions.length > 0 ? 1 : 0;
-    const site = { at: (pos?: Pos) => r.condSite.at(pos, shift) };
+    const site = { at: (pos?: Pos) => locate(this.origins, r.condSite, pos, shift) };
     const resolution = resolveMacros(parse(substituteLists(text, this.lists), site), this.macroAsts);
     if (resolution.problem) throw new LoadError('LOAD_ERR_VALIDATE', resolution.problem.message, site.at(resolution.problem.pos));
     for (const name of resolution.resolved) this.macros.find((m) => m.name === name)!.used = true;
@@ -248,9 +263,10 @@ function compileAll(collector: Collector, options: LoadOptions, res: Results): C
   const rules: CompiledRule[] = [];
   let compiler: RuleCompiler;
   try {
+    const origins: Origins = new WeakMap();
     lists = compileLists(collector);
-    macros = compileMacros(collector, lists);
-    compiler = new RuleCompiler(options, res, lists, macros);
+    macros = compileMacros(collector, lists, origins);
+    compiler = new RuleCompiler(options, res, lists, macros, origins);
     for (const r of collector.rules.values()) {
       if (r.unknownSource) continue;
       const rule = compiler.compile(r, options.catalogs(r.source)!);

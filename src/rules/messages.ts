@@ -104,9 +104,10 @@ export class Context {
     return new Context([...this.locations, { itemType, itemName, file: this.file, ...at }]);
   }
 
+  /** A message placed at the innermost location, naming the outermost item (the rule, the macro, …). */
   message(code: ErrorCode | WarningCode, message: string): LoadMessage {
     const last = this.locations[this.locations.length - 1]!;
-    const named = [...this.locations].reverse().find((l) => l.itemName !== '') ?? last;
+    const named = this.locations.find((l) => l.itemName !== '') ?? last;
     return {
       code,
       message,
@@ -155,9 +156,10 @@ export class Results {
   }
 }
 
-/** `file:line:column: CODE (summary) in rule 'x': message` — how the CLI prints one message. */
+/** `file:line:column: CODE (summary) in rule 'x' > macro 'y': message` — how the CLI prints one message. */
 export function formatMessage(m: LoadMessage): string {
-  const item = m.itemName ? `${m.itemType} '${m.itemName}'` : m.itemType;
+  const named = m.locations.filter((l) => l.itemName !== '').map((l) => `${l.itemType} '${l.itemName}'`);
+  const item = named.length > 0 ? named.join(' > ') : m.itemType;
   return `${m.file}:${m.line}:${m.column}: ${m.code} (${CODE_SUMMARIES[m.code]}) in ${item}: ${m.message}`;
 }
 

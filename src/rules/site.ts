@@ -1,5 +1,5 @@
 import type { Context, ItemType } from './messages.js';
-import type { YNode } from './yaml.js';
+import type { Mark, YNode } from './yaml.js';
 import type { Pos } from './condition/index.js';
 
 /**
@@ -22,12 +22,16 @@ export class ConditionSite {
    * The location of a position inside the text; `shift` is how many characters were put
    * before the written text (the `(` that exceptions add).
    */
-  at(pos: Pos = { idx: 0, line: 1, col: 1 }, shift = 0): Context {
+  at(pos?: Pos, shift = 0): Context {
+    return this.ctx.child('condition expression', '', this.mark(pos, shift));
+  }
+
+  /** The file position of a position inside the text. */
+  mark(pos: Pos = { idx: 0, line: 1, col: 1 }, shift = 0): Mark {
     this.offsets ??= sourceOffsets(this.node);
     const offsets = this.offsets;
     const i = Math.max(0, Math.min(pos.idx - shift, offsets.length - 1));
-    const mark = offsets.length > 0 ? this.node.markAt(offsets[i]!) : this.node.mark;
-    return this.ctx.child('condition expression', '', mark);
+    return offsets.length > 0 ? this.node.markAt(offsets[i]!) : this.node.mark;
   }
 }
 

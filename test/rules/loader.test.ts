@@ -352,3 +352,12 @@ test('a rules selection (Falco\'s `rules:` config) applies in order to the defau
   assert.deepEqual(select([{ enable: false, rule: '*' }, { enable: true, tag: 'y' }]), ['a two']);
   assert.deepEqual(select([{ enable: true, rule: 'a *' }, { enable: false, tag: 'x' }]), ['a two']);
 });
+
+test('an error in what a macro brought into a rule points into the macro, under the rule', () => {
+  const set = load('- macro: inner\n  condition: proc.nobody = x\n- macro: outer\n  condition: evt.type = open and inner\n'
+    + rule('r', 'proc.name = a and outer'));
+  const e = set.errors[0]!;
+  assert.equal(e.message, 'filter_check called with nonexistent field proc.nobody');
+  assert.deepEqual([e.itemType, e.itemName, e.line, e.column], ['rule', 'r', 2, 14]);
+  assert.deepEqual(e.locations.map((l) => `${l.itemType}:${l.itemName}`), ['rules content:', 'rule:r', 'rule condition:', 'macro:inner']);
+});
