@@ -21,8 +21,9 @@ const DELIMS = `${BLANKS}(),=`;
 export function substituteList(condition: string, list: CompiledList): { text: string; used: boolean } {
   let cnd = condition;
   let used = false;
-  const sub = list.items.map(quoteItem).join(', ');
   let start = cnd.indexOf(list.name);
+  if (start === -1) return { text: cnd, used };
+  const sub = list.items.map(quoteItem).join(', ');
   while (start !== -1) {
     let end = start + list.name.length;
     if ((start === 0 || DELIMS.includes(cnd[start - 1]!)) && (end >= cnd.length || DELIMS.includes(cnd[end]!))) {
