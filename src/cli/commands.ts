@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import fields from './fields.js';
+import { rulesCommand } from './rules.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [fields];
+export const commands: Array<(program: Command) => void> = [rulesCommand, fields];
