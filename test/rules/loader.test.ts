@@ -150,10 +150,10 @@ test('required_plugin_versions with alternatives', () => {
 });
 
 test('unknown sources are skipped with a warning; their macros still parse', () => {
-  const set = load(rule('r', 'ka.verb = get', '  source: k8s_audit\n'));
+  const set = load(rule('r', 'azure.operation = delete', '  source: azure_activity\n'));
   assert.ok(set.successful);
   assert.deepEqual(codes(set), ['LOAD_UNKNOWN_SOURCE']);
-  assert.equal(set.warnings[0]!.message, 'Unknown source k8s_audit, skipping');
+  assert.equal(set.warnings[0]!.message, 'Unknown source azure_activity, skipping');
   assert.equal(set.rules.length, 0);
 });
 
