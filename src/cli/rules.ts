@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadRules, formatMessage, snippetOf, CODE_SUMMARIES, type LoadMessage } from '../rules/index.js';
-import { findSource, syscallCatalog } from '../sources/index.js';
+import { catalogFor } from '../sources/index.js';
 import { UserError } from '../util/errors.js';
-
-/** A source's catalogue: the sources vigil runs, plus syscall (checked, never run). */
-function catalogFor(source: string) {
-  return findSource(source)?.catalog ?? (source === 'syscall' ? syscallCatalog() : undefined);
-}
+import { loadRuleFiles, runRuleTests } from '../engine/index.js';
+import { DEFAULT_RULES_DIR } from '../util/paths.js';
 
 function jsonMessage(m: LoadMessage, contents: Map<string, string>) {
   return {
@@ -75,5 +72,24 @@ export function rulesCommand(program: Command): void {
         process.stdout.write(`${set.errors.length} errors, ${set.warnings.length} warnings; ${set.rules.length} rules loaded, ${enabled} enabled\n`);
       }
       if (!set.successful) process.exitCode = 1;
+    });
+
+  rules
+    .command('test')
+    .description('Run the rule tests (x.tests.yaml beside x.yaml): events that must fire each rule, and events that must not')
+    .argument('[dirs...]', 'rules directories or files; their *.tests.yaml are run', [DEFAULT_RULES_DIR])
+    .action((dirs: string[]) => {
+      const set = loadRuleFiles(dirs);
+      if (!set.successful) {
+        for (const e of set.errors) process.stderr.write(`vigil: ${formatMessage(e)}\n`);
+        throw new UserError(`the rules did not load (${set.errors.length} errors)`);
+      }
+      const outcomes = runRuleTests(set, dirs);
+      const failed = outcomes.filter((o) => o.problem);
+      for (const o of failed) process.stdout.write(`FAIL ${o.where}: ${o.problem}\n`);
+      const untested = set.rules.filter((r) => !outcomes.some((o) => o.rule === r.name && o.expect === 'fires'));
+      for (const r of untested) process.stdout.write(`note: rule '${r.name}' has no test that fires it\n`);
+      process.stdout.write(`rule tests: ${outcomes.length - failed.length} passed, ${failed.length} failed\n`);
+      if (failed.length > 0) process.exitCode = 1;
     });
 }

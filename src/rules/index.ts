@@ -30,3 +30,4 @@ export { FieldCatalog } from './fields.js';
 export type { FieldDef, FieldValue } from './fields.js';
 export { EvalContext, SlotTable, parseCondition, printCondition } from './condition/index.js';
 export type { Filter, Expr } from './condition/index.js';
+export { readRulesFiles, rulesFilePaths, ruleTestPaths } from './files.js';

@@ -6,11 +6,13 @@ import { githubSource } from './github/index.js';
 import { oktaSource, type OktaOptions } from './okta/index.js';
 import { gcpAuditSource } from './gcp_auditlog/index.js';
 import { detectSource } from './framing/index.js';
+import { syscallCatalog } from './syscall/index.js';
+import type { FieldCatalog } from '../rules/fields.js';
 
 export type { Source, VigilEvent } from './event.js';
 export { own, atPath, jsonText } from './event.js';
 export { jsonFields, parsePointer } from './json/index.js';
-export { syscallCatalog } from './syscall/index.js';
+export { syscallCatalog };
 export type { ExtractionOptions } from './plugin.js';
 export type { OktaOptions } from './okta/index.js';
 export { githubDelivery } from './github/index.js';
@@ -49,4 +51,14 @@ export function autoSource(options: OktaOptions = {}): (doc: unknown) => Source 
 
 export function findSource(name: string): Source | undefined {
   return sources.find((s) => s.name === name);
+}
+
+/** The field catalogue rules of a source are checked against: the sources vigil runs, plus syscall (checked, never run). */
+export function catalogFor(source: string): FieldCatalog | undefined {
+  return findSource(source)?.catalog ?? (source === 'syscall' ? syscall() : undefined);
+}
+
+let syscallFields: FieldCatalog | undefined;
+function syscall(): FieldCatalog {
+  return (syscallFields ??= syscallCatalog());
 }

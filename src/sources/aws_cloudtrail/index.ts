@@ -274,6 +274,7 @@ export function cloudtrailSource(options: ExtractionOptions = {}): Source {
   const fields = cloudtrailFields(options.falcoBugs ?? false);
   return {
     name: 'aws_cloudtrail',
+    typeField: 'ct.name',
     description: 'AWS CloudTrail records: log files, single records, EventBridge events; fields of the cloudtrail plugin',
     catalog: new FieldCatalog('aws_cloudtrail', [...toFieldDefs(fields), ...eventFields('cloudtrail', fields.find((f) => f.name === 'ct.info')), ...jsonFields]),
     frame: frameCloudTrail,

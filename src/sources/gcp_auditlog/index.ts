@@ -84,6 +84,7 @@ export function frameGcp(doc: unknown): unknown[] | undefined {
 export function gcpAuditSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'gcp_auditlog',
+    typeField: 'gcp.methodName',
     description: 'Google Cloud audit log entries: LogEntry with an AuditLog payload; fields of the gcpaudit plugin',
     catalog: new FieldCatalog('gcp_auditlog', [...toFieldDefs(gcpFields(options.falcoBugs ?? false)), ...eventFields('gcpaudit'), ...jsonFields]),
     frame: frameGcp,

@@ -122,6 +122,7 @@ export function isGithubPayload(doc: unknown): boolean {
 
 export const githubSource: Source = {
   name: 'github',
+  typeField: 'github.type',
   description: 'GitHub webhook payloads; fields of the github plugin',
   catalog: new FieldCatalog('github', [...toFieldDefs(githubFields), ...eventFields('github'), ...jsonFields]),
   frame: frameGithub,

@@ -332,6 +332,7 @@ const hasAuditId = (data: unknown) => own(data, 'auditID') !== undefined;
 export function k8sAuditSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'k8s_audit',
+    typeField: 'ka.verb',
     description: 'Kubernetes audit events: Event, EventList; fields of the k8saudit plugin',
     catalog: new FieldCatalog('k8s_audit', [
       ...toFieldDefs(k8sFields(options.falcoBugs ?? false), hasAuditId),

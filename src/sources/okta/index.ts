@@ -182,6 +182,7 @@ export function frameOkta(doc: unknown): unknown[] | undefined {
 export function oktaSource(options: OktaOptions = {}): Source {
   return {
     name: 'okta',
+    typeField: 'okta.evt.type',
     description: 'Okta System Log events; fields of the okta plugin',
     catalog: new FieldCatalog('okta', [
       ...toFieldDefs(oktaFields(options), options.falcoBugs ? decodesInGo : undefined),
