@@ -45,13 +45,3 @@ export function parseJson(text: string, file: string, what: string, firstLine = 
     },
   };
 }
-
-/** `/resources/3/id` → ['resources', 3, 'id'] */
-export function pointerPath(pointer: string): Array<string | number> {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}

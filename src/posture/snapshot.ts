@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
 import { UserError } from '../util/errors.js';
 import { INVENTORY_SCHEMA } from './schema.js';
 import { SNAPSHOT_SCHEMA, type Snapshot, type Resource } from './model.js';
-import { parseJson, pointerPath, readJsonFile, type LocatedJson } from './json.js';
+import { parseJson, readJsonFile, type LocatedJson } from './json.js';
+import { validator } from './validate.js';
 
-const validate = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(INVENTORY_SCHEMA);
+const validate = validator<Snapshot>(INVENTORY_SCHEMA, 'snapshot');
 
 /** Reads and validates a snapshot file; a bad one is a UserError naming file:line:column. */
 export function loadSnapshot(file: string): Snapshot {
@@ -28,8 +28,7 @@ export function checkSnapshot(json: LocatedJson): Snapshot {
       `${json.at(['schema'])}: unsupported snapshot schema "${value.schema}" (this vigil reads ${SNAPSHOT_SCHEMA})`,
     );
   }
-  if (!validate(value)) throw new UserError(describe(json, validate.errors![0]!));
-  const snapshot = value as unknown as Snapshot;
+  const snapshot = validate(value, json.at);
   const seen = new Map<string, number>();
   snapshot.resources.forEach((r, i) => {
     const key = `${r.type}:${r.id}`;
@@ -39,16 +38,6 @@ export function checkSnapshot(json: LocatedJson): Snapshot {
     seen.set(key, i);
   });
   return snapshot;
-}
-
-function describe(json: LocatedJson, e: ErrorObject): string {
-  const path = pointerPath(e.instancePath);
-  const field = e.instancePath === '' ? 'snapshot' : e.instancePath.slice(1).replace(/\//g, '.');
-  let message = e.message ?? 'is invalid';
-  if (e.keyword === 'additionalProperties') message = `has unknown property "${e.params.additionalProperty}"`;
-  if (e.keyword === 'required') message = `is missing "${e.params.missingProperty}"`;
-  if (e.keyword === 'enum') message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
-  return `${json.at(path)}: ${field} ${message}`;
 }
 
 export function newSnapshot(init: Omit<Snapshot, 'schema' | 'resources'>, resources: Resource[] = []): Snapshot {
