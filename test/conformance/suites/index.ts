@@ -1,4 +1,5 @@
 import type { Suite } from '../suite.js';
+import { grammarSuite } from './falco-grammar.js';
 
 /** Every conformance suite: one file each, registered here. */
-export const suites: Suite[] = [];
+export const suites: Suite[] = [grammarSuite];
