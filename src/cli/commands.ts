@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import inventory from './inventory.js';
+import drift from './drift.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [inventory];
+export const commands: Array<(program: Command) => void> = [inventory, drift];
