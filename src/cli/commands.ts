@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import inventory from './inventory.js';
 import drift from './drift.js';
+import posture from './posture.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [inventory, drift];
+export const commands: Array<(program: Command) => void> = [inventory, drift, posture];

@@ -9,3 +9,4 @@ export { loadExpected, emptyExpected, type ExpectedState } from './expected.js';
 export { computeDrift, DRIFT_TABLE, type DriftOptions } from './drift.js';
 export { formatFindings, parseFormat, toAlert, FINDING_FORMATS, type FindingFormat, type CsbAlert } from './formats.js';
 export { findingScope, storeFindings } from './store.js';
+export { POSTURE_CHECKS, runPosture, postureTable, type PostureCheck, type PostureReport, type CheckResult } from './checks.js';
