@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { importInventory, snapshotJson, INVENTORY_SCHEMA } from '../posture/index.js';
-import { writeOutput } from './posture-output.js';
+import { importInventory, snapshotJson, INVENTORY_SCHEMA, buildTrustGraph, trustTable, trustDot, formatFindings, loadExpected } from '../posture/index.js';
+import { findingOptions, reportFindings, writeOutput, type FindingOptions } from './posture-output.js';
 
 export default function register(program: Command): void {
   const inventory = program.command('inventory').description('cloud inventory snapshots: import, collect, trust');
@@ -18,4 +18,23 @@ export default function register(program: Command): void {
     .command('schema')
     .description('print the JSON Schema of inventory snapshots')
     .action(() => writeOutput(undefined, JSON.stringify(INVENTORY_SCHEMA, null, 2) + '\n'));
+
+  const trust = inventory
+    .command('trust <snapshot>')
+    .description('who can assume what: role trust policies as a graph; flags undeclared accounts and wildcard principals')
+    .option('-d, --declared <files...>', 'declared inventory YAML naming the trusted accounts', []);
+  findingOptions(trust, 'table, json, dot, or alert/text for the flagged findings only').action(
+    (file: string, opts: FindingOptions & { declared: string[] }) => {
+      const snapshot = importInventory(file);
+      const graph = buildTrustGraph(snapshot, loadExpected(opts.declared).declared);
+      const render: Record<string, () => string> = {
+        table: () => trustTable(graph),
+        json: () => JSON.stringify(graph, null, 2) + '\n',
+        dot: () => trustDot(graph),
+      };
+      const text = (render[opts.format] ?? (() => formatFindings(graph.findings, opts.format as 'text' | 'alert')))();
+      reportFindings('trust', snapshot, graph.findings, opts, text);
+    },
+  );
+  trust.setOptionValue('format', 'table');
 }

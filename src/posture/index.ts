@@ -10,3 +10,4 @@ export { computeDrift, DRIFT_TABLE, type DriftOptions } from './drift.js';
 export { formatFindings, parseFormat, toAlert, FINDING_FORMATS, type FindingFormat, type CsbAlert } from './formats.js';
 export { findingScope, storeFindings } from './store.js';
 export { POSTURE_CHECKS, runPosture, postureTable, type PostureCheck, type PostureReport, type CheckResult } from './checks.js';
+export { buildTrustGraph, trustTable, trustDot, type TrustGraph, type TrustNode, type TrustEdge } from './trust.js';
