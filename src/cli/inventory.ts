@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
+import { UserError } from '../util/errors.js';
 import { importInventory, snapshotJson, INVENTORY_SCHEMA, buildTrustGraph, trustTable, trustDot, formatFindings, loadExpected } from '../posture/index.js';
-import { findingOptions, reportFindings, writeOutput, type FindingOptions } from './posture-output.js';
+import { awsOptions, collectFromAws, findingOptions, reportFindings, writeOutput, type ActualOptions, type FindingOptions } from './posture-output.js';
 
 export default function register(program: Command): void {
   const inventory = program.command('inventory').description('cloud inventory snapshots: import, collect, trust');
@@ -13,6 +14,17 @@ export default function register(program: Command): void {
     .action((file: string, opts: { format: string; output?: string }) => {
       writeOutput(opts.output, snapshotJson(importInventory(file, opts.format)));
     });
+
+  awsOptions(
+    inventory
+      .command('collect')
+      .description('build a snapshot of the actual state from the cloud APIs (AWS SDK v3, standard credential chain)')
+      .option('--aws', 'collect from AWS (the only live provider so far)')
+      .option('-o, --output <file>', 'write the snapshot here instead of stdout'),
+  ).action(async (opts: ActualOptions & { output?: string }) => {
+    if (!opts.aws) throw new UserError('choose a provider to collect from: --aws');
+    writeOutput(opts.output, snapshotJson(await collectFromAws(opts)));
+  });
 
   inventory
     .command('schema')

@@ -11,3 +11,4 @@ export { formatFindings, parseFormat, toAlert, FINDING_FORMATS, type FindingForm
 export { findingScope, storeFindings } from './store.js';
 export { POSTURE_CHECKS, runPosture, postureTable, type PostureCheck, type PostureReport, type CheckResult } from './checks.js';
 export { buildTrustGraph, trustTable, trustDot, type TrustGraph, type TrustNode, type TrustEdge } from './trust.js';
+export { collectAws, type AwsCollectOptions, type CollectResult } from './collect/aws.js';

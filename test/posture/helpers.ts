@@ -22,8 +22,13 @@ export interface CliResult {
 
 /** Runs the built `vigil` CLI as a real child process. */
 export function vigil(args: string[], cwd = root): Promise<CliResult> {
+  return vigilWithEnv(args, {}, cwd);
+}
+
+/** The same with extra environment variables (AWS credentials for the standard chain). */
+export function vigilWithEnv(args: string[], env: Record<string, string>, cwd = root): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
