@@ -58,6 +58,8 @@ interface DriftEntry {
   ruleType: string;
   /** Ids the declared inventory allows to exist without infrastructure as code. */
   declared?: (d: DeclaredInventory) => string[];
+  /** Tracked whenever this other type is (access keys belong to users). */
+  trackedWith?: ResourceType;
   unexpected?: { score: number | ((r: Resource, ctx: DriftContext) => number); finding: string; ignore?: (r: Resource) => boolean; say?: (r: Resource) => string };
   missing?: { score: number; finding: string };
   changes?: ChangeRule[];
@@ -180,6 +182,7 @@ export const DRIFT_TABLE: DriftEntry[] = [
     alertType: 'AccessKey',
     ruleType: 'UserChecks',
     declared: (d) => d.accessKeys,
+    trackedWith: 'iam.user',
     unexpected: { score: (r) => (get<AccessKeyAttributes>(r).status === 'Inactive' ? 4 : 8), finding: 'unknown access key', say: (r) => `belongs to ${get<AccessKeyAttributes>(r).user ?? 'an unknown user'}, ${get<AccessKeyAttributes>(r).status ?? ''}`.trim() },
     missing: { score: 1, finding: 'access key missing' },
     changes: [
@@ -441,6 +444,7 @@ function expectedFor(expected: ExpectedState, actual: Snapshot): Map<string, Res
 function trackedTypes(expected: Map<string, Resource>, declared: DeclaredInventory): Set<ResourceType> {
   const types = new Set<ResourceType>([...expected.values()].map((r) => r.type));
   for (const entry of DRIFT_TABLE) if (entry.declared && entry.declared(declared).length > 0) types.add(entry.type);
+  for (const entry of DRIFT_TABLE) if (entry.trackedWith && types.has(entry.trackedWith)) types.add(entry.type);
   return types;
 }
 

@@ -34,7 +34,7 @@ export function bucketExposure(b: BucketAttributes, account?: PublicAccessBlock 
 
 /** Allow statements whose principal is everyone and that no condition narrows. */
 export function publicStatements(doc: PolicyDocument | null | undefined) {
-  return statements(doc).filter((s) => s.Effect === 'Allow' && !s.Condition && principalValues(s.Principal).some((p) => p.value === '*'));
+  return statements(doc).filter((s) => s.Effect === 'Allow' && Object.keys(s.Condition ?? {}).length === 0 && principalValues(s.Principal).some((p) => p.value === '*'));
 }
 
 export interface Principal {

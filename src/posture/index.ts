@@ -11,4 +11,11 @@ export { formatFindings, parseFormat, toAlert, FINDING_FORMATS, type FindingForm
 export { findingScope, storeFindings } from './store.js';
 export { POSTURE_CHECKS, runPosture, postureTable, type PostureCheck, type PostureReport, type CheckResult } from './checks.js';
 export { buildTrustGraph, trustTable, trustDot, type TrustGraph, type TrustNode, type TrustEdge } from './trust.js';
-export { collectAws, type AwsCollectOptions, type CollectResult } from './collect/aws.js';
+import type { AwsCollectOptions, CollectResult } from './collect/aws.js';
+export type { AwsCollectOptions, CollectResult };
+
+/** Collects from AWS; the SDK is loaded on first use, so commands that read files start fast. */
+export async function collectAws(options: AwsCollectOptions = {}): Promise<CollectResult> {
+  return (await import('./collect/aws.js')).collectAws(options);
+}
+export { driftFromCloudTrailEvent, actorOf, EVENT_TABLE, type CloudTrailEvent, type EventDrift, type ChangeActor } from './cloudtrail.js';

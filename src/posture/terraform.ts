@@ -118,7 +118,7 @@ export const TERRAFORM_MAPPERS: Record<string, Mapper> = {
     map: (a) => {
       const set: Attrs = {};
       if (a.acl) set.acl = cannedAcl(s(a.acl));
-      if (a.policy) set.policy = policyText(a.policy);
+      if (typeof a.policy === 'string') set.policy = policyText(a.policy);
       const versioning = first(a.versioning);
       if (versioning) set.versioning = versioning.enabled ? 'Enabled' : 'Suspended';
       const sse = first(first(first(a.server_side_encryption_configuration)?.rule)?.apply_server_side_encryption_by_default);
