@@ -134,12 +134,12 @@ const KINDS: Array<[string, (s: Snapshot) => void, string | string[]]> = [
       find(s, 'account', '111122223333').attributes.publicAccessBlock = null;
       Object.assign(find(s, 's3.bucket', 'acme-logs').attributes, { publicAccessBlock: null, policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] } });
     },
-    ['drift/bucket-public s3.bucket:acme-logs', 'drift/public-access-block-weakened account:111122223333', 'drift/public-access-block-weakened s3.bucket:acme-logs'],
+    ['drift/bucket-public s3.bucket:acme-logs', 'drift/policy-changed s3.bucket:acme-logs', 'drift/public-access-block-weakened account:111122223333', 'drift/public-access-block-weakened s3.bucket:acme-logs'],
   ],
   [
     'a public policy the account block still restricts is not public',
     (s) => Object.assign(find(s, 's3.bucket', 'acme-logs').attributes, { publicAccessBlock: null, policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] } }),
-    'drift/public-access-block-weakened s3.bucket:acme-logs',
+    ['drift/policy-changed s3.bucket:acme-logs', 'drift/public-access-block-weakened s3.bucket:acme-logs'],
   ],
   ['encryption removed', (s) => (find(s, 's3.bucket', 'acme-logs').attributes.encryption = null), 'drift/encryption-removed s3.bucket:acme-logs'],
   ['versioning suspended', (s) => (find(s, 's3.bucket', 'acme-logs').attributes.versioning = 'Suspended'), 'drift/versioning-disabled s3.bucket:acme-logs'],
