@@ -7,7 +7,8 @@ import { join, extname } from 'node:path';
 import { UserError } from '../util/errors.js';
 import { resourceKey, type Resource } from './model.js';
 import { EMPTY_DECLARED, loadDeclared, mergeDeclared, type DeclaredInventory } from './declared.js';
-import { readJsonFile } from './json.js';
+import { parseJson, readJsonFile, type LocatedJson } from './json.js';
+import type { AwsCollectOptions } from './collect/aws.js';
 import { checkSnapshot, isSnapshot } from './snapshot.js';
 import { terraformResources } from './terraform.js';
 
@@ -28,6 +29,21 @@ export function emptyExpected(): ExpectedState {
 export function loadExpected(paths: string[]): ExpectedState {
   const expected = emptyExpected();
   for (const path of paths) addPath(expected, path);
+  return expected;
+}
+
+/** The same, where a path may also be a Terraform S3 backend object (`s3://bucket/key`). */
+export async function resolveExpected(paths: string[], aws: AwsCollectOptions = {}): Promise<ExpectedState> {
+  const expected = emptyExpected();
+  for (const path of paths) {
+    if (!path.startsWith('s3://')) {
+      addPath(expected, path);
+      continue;
+    }
+    const { readS3Object } = await import('./collect/s3-object.js');
+    expected.sources.push(path);
+    addJson(expected, parseJson(await readS3Object(path, aws), path, 'expected state'));
+  }
   return expected;
 }
 
@@ -52,7 +68,10 @@ function addPath(expected: ExpectedState, path: string): void {
     return;
   }
   if (!STATE_FILE.test(path)) throw new UserError(`${path}: expected a Terraform state (.tfstate), a snapshot (.json) or a declared inventory (.yaml)`);
-  const json = readJsonFile(path, 'expected state');
+  addJson(expected, readJsonFile(path, 'expected state'));
+}
+
+function addJson(expected: ExpectedState, json: LocatedJson): void {
   const resources = isSnapshot(json.value) ? checkSnapshot(json).resources : terraformResources(json);
   for (const r of resources) expected.resources.set(resourceKey(r), r);
 }

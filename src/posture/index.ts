@@ -5,7 +5,7 @@ export { importGcpAssets } from './gcp.js';
 export { importInventory, IMPORT_FORMATS } from './importers.js';
 export { loadTerraformState, TERRAFORM_MAPPERS } from './terraform.js';
 export { loadDeclared, parseDeclared, type DeclaredInventory } from './declared.js';
-export { loadExpected, emptyExpected, type ExpectedState } from './expected.js';
+export { loadExpected, resolveExpected, emptyExpected, type ExpectedState } from './expected.js';
 export { computeDrift, DRIFT_TABLE, type DriftOptions } from './drift.js';
 export { formatFindings, parseFormat, toAlert, FINDING_FORMATS, type FindingFormat, type CsbAlert } from './formats.js';
 export { findingScope, storeFindings } from './store.js';

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectAws, computeDrift, loadExpected, loadSnapshot, parseSnapshot, snapshotJson, runPosture } from '../../src/posture/index.js';
+import { collectAws, computeDrift, loadExpected, loadSnapshot, parseSnapshot, resolveExpected, snapshotJson, runPosture } from '../../src/posture/index.js';
 import { fixture, tempDir, vigilWithEnv } from './helpers.js';
 import { startAwsServer } from './aws-server.js';
 
@@ -133,6 +134,38 @@ test('vigil inventory collect --aws takes credentials from the standard chain (e
     // S3 Control needs the account id in the host name, which an IP endpoint cannot take: a warning, and the attribute stays unknown
     assert.match(r.stderr, /^vigil: warning: s3control:GetPublicAccessBlock: /m);
     assert.equal(snapshot.resources.find((x) => x.type === 'account')!.attributes.publicAccessBlock, undefined);
+  } finally {
+    await server.close();
+  }
+});
+
+test('Terraform state from an S3 backend object', async () => {
+  const dir = tempDir();
+  const recording = join(dir, 'exchanges.json');
+  writeFileSync(
+    recording,
+    JSON.stringify({
+      exchanges: [
+        { service: 's3', operation: 'GET /acme-tfstate/prod/iam.tfstate', status: 200, contentType: 'application/json', body: readFileSync(fixture('expected', 'iam.tfstate'), 'utf8') },
+        {
+          service: 's3',
+          operation: 'GET /acme-tfstate/prod/missing.tfstate',
+          status: 404,
+          contentType: 'application/xml',
+          body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>prod/missing.tfstate</Key><RequestId>R1</RequestId><HostId>H1</HostId></Error>',
+        },
+      ],
+    }),
+  );
+  const server = await startAwsServer(recording);
+  try {
+    const aws = { endpoint: server.endpoint, requestHandler: { httpAgent: server.httpAgent }, credentials, region: 'eu-west-1' };
+    const expected = await resolveExpected(['s3://acme-tfstate/prod/iam.tfstate', fixture('expected', 'declared.yaml')], aws);
+    assert.deepEqual(expected.sources, ['s3://acme-tfstate/prod/iam.tfstate', fixture('expected', 'declared.yaml')]);
+    assert.ok(expected.resources.has('iam.user:alice'));
+    assert.equal(expected.declared.publicBuckets[0], 'acme-www');
+    assert.ok(server.requests.every((r) => r.signed && r.region === 'eu-west-1'));
+    await assert.rejects(resolveExpected(['s3://acme-tfstate/prod/missing.tfstate'], aws), /^UserError: s3:\/\/acme-tfstate\/prod\/missing\.tfstate: cannot read Terraform state: NoSuchKey/);
   } finally {
     await server.close();
   }
