@@ -239,7 +239,8 @@ export interface PostureReport {
 export function runPosture(snapshot: Snapshot, checks: PostureCheck[] = POSTURE_CHECKS, options: { now?: Date } = {}): PostureReport {
   const byType = new Map<string, Resource[]>();
   for (const r of snapshot.resources) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
-  for (const region of snapshot.regions) byType.set(REGION, [...(byType.get(REGION) ?? []), { type: 'account', id: region, region, attributes: {} }]);
+  // Regions are subjects too, for "in every region" checks.
+  byType.set(REGION, snapshot.regions.map((region) => ({ type: REGION as unknown as ResourceType, id: region, region, attributes: {} })));
   const ctx: CheckContext = {
     snapshot,
     at: new Date(snapshot.collectedAt),
@@ -258,7 +259,7 @@ export function runPosture(snapshot: Snapshot, checks: PostureCheck[] = POSTURE_
       if (v === 'unknown') unknowns++;
       if (typeof v !== 'object') continue;
       failed++;
-      const isRegion = c.on.includes(REGION) && snapshot.regions.includes(r.id);
+      const isRegion = (r.type as string) === REGION;
       const subjectKey = isRegion ? `region:${r.id}` : resourceKey(r);
       findings.push(
         newFinding(

@@ -57,7 +57,9 @@ interface DriftEntry {
   alertType: string;
   ruleType: string;
   /** Ids the declared inventory allows to exist without infrastructure as code. */
-  declared?: (d: DeclaredInventory) => string[];
+  allowed?: (d: DeclaredInventory) => string[];
+  /** Declaring some of this type makes every other one unexpected (the identities of the CMDB). */
+  declaredTracks?: boolean;
   /** Tracked whenever this other type is (access keys belong to users). */
   trackedWith?: ResourceType;
   unexpected?: { score: number | ((r: Resource, ctx: DriftContext) => number); finding: string; ignore?: (r: Resource) => boolean; say?: (r: Resource) => string };
@@ -136,7 +138,8 @@ export const DRIFT_TABLE: DriftEntry[] = [
     label: 'IAM user',
     alertType: 'IAMUser',
     ruleType: 'UserChecks',
-    declared: (d) => d.users,
+    allowed: (d) => d.users,
+    declaredTracks: true,
     unexpected: {
       score: (r) => (get<UserAttributes>(r).attachedPolicies?.some((p) => ADMIN_POLICY.test(p)) ? 9 : 7),
       finding: 'unknown user',
@@ -181,7 +184,8 @@ export const DRIFT_TABLE: DriftEntry[] = [
     label: 'access key',
     alertType: 'AccessKey',
     ruleType: 'UserChecks',
-    declared: (d) => d.accessKeys,
+    allowed: (d) => d.accessKeys,
+    declaredTracks: true,
     trackedWith: 'iam.user',
     unexpected: { score: (r) => (get<AccessKeyAttributes>(r).status === 'Inactive' ? 4 : 8), finding: 'unknown access key', say: (r) => `belongs to ${get<AccessKeyAttributes>(r).user ?? 'an unknown user'}, ${get<AccessKeyAttributes>(r).status ?? ''}`.trim() },
     missing: { score: 1, finding: 'access key missing' },
@@ -199,7 +203,8 @@ export const DRIFT_TABLE: DriftEntry[] = [
     label: 'IAM role',
     alertType: 'IAMRole',
     ruleType: 'TrustChecks',
-    declared: (d) => d.roles,
+    allowed: (d) => d.roles,
+    declaredTracks: true,
     unexpected: { score: 6, finding: 'unknown role', ignore: (r) => (get<RoleAttributes>(r).path ?? '').startsWith('/aws-service-role/') },
     missing: { score: 3, finding: 'role missing' },
     changes: [
@@ -247,7 +252,7 @@ export const DRIFT_TABLE: DriftEntry[] = [
     label: 'S3 bucket',
     alertType: 'S3Bucket',
     ruleType: 'BucketChecks',
-    declared: (d) => [...d.publicBuckets, ...d.allowedBuckets],
+    allowed: (d) => [...d.publicBuckets, ...d.allowedBuckets],
     unexpected: { score: (r, ctx) => (bucketExposure(get<BucketAttributes>(r), ctx.actualAccountBlock).length > 0 ? 8 : 4), finding: 'unknown bucket', say: (r) => bucketExposure(get<BucketAttributes>(r)).join('; ') },
     missing: { score: 4, finding: 'bucket missing' },
     changes: [
@@ -362,7 +367,7 @@ export const DRIFT_TABLE: DriftEntry[] = [
     label: 'storage bucket',
     alertType: 'StorageBucket',
     ruleType: 'BucketChecks',
-    declared: (d) => [...d.publicBuckets, ...d.allowedBuckets],
+    allowed: (d) => [...d.publicBuckets, ...d.allowedBuckets],
     unexpected: { score: 4, finding: 'unknown bucket' },
     missing: { score: 4, finding: 'bucket missing' },
     changes: [
@@ -443,7 +448,7 @@ function expectedFor(expected: ExpectedState, actual: Snapshot): Map<string, Res
 
 function trackedTypes(expected: Map<string, Resource>, declared: DeclaredInventory): Set<ResourceType> {
   const types = new Set<ResourceType>([...expected.values()].map((r) => r.type));
-  for (const entry of DRIFT_TABLE) if (entry.declared && entry.declared(declared).length > 0) types.add(entry.type);
+  for (const entry of DRIFT_TABLE) if (entry.declaredTracks && entry.allowed!(declared).length > 0) types.add(entry.type);
   for (const entry of DRIFT_TABLE) if (entry.trackedWith && types.has(entry.trackedWith)) types.add(entry.type);
   return types;
 }
@@ -494,7 +499,7 @@ export function computeDrift(expected: ExpectedState, actual: Snapshot, options:
       continue;
     }
     const u = entry.unexpected;
-    if (!u || !tracked.has(a.type) || u.ignore?.(a) || entry.declared?.(expected.declared).includes(a.id)) continue;
+    if (!u || !tracked.has(a.type) || u.ignore?.(a) || entry.allowed?.(expected.declared).includes(a.id)) continue;
     const said = u.say?.(a);
     const score = typeof u.score === 'function' ? u.score(a, ctx) : u.score;
     emit(entry, a, 'unexpected-resource', u.finding, score, `${entry.label} ${a.id} exists in ${actual.account} but is neither in infrastructure as code nor declared${said ? `; it ${said}` : ''}`);

@@ -4,6 +4,7 @@ import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   computeDrift,
+  importGcpAssets,
   loadExpected,
   loadSnapshot,
   loadTerraformState,
@@ -250,4 +251,26 @@ test('vigil drift: text, JSON and seed-003 alerts; stored, and a corrected drift
   const bad = await vigil(['drift', '--expected', join(dir, 'bad'), '--actual', fixture('actual-clean.json'), '--no-store']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^vigil: .*x\.tfstate:1:1: state is missing "resources"\n$/);
+});
+
+test('GCP: a baseline export as expected state, drift in buckets, firewalls and service account keys', () => {
+  const baseline = importGcpAssets(fixture('gcp-assets.jsonl'), { now });
+  const dir = tempDir();
+  writeFileSync(join(dir, 'baseline.json'), snapshotJson(baseline));
+  const e = loadExpected([join(dir, 'baseline.json')]);
+  const s: Snapshot = JSON.parse(snapshotJson(baseline));
+  assert.deepEqual(pairs(s, e), []);
+  (find(s, 'gcp.bucket', 'acme-backups').attributes.bindings as unknown[]).push({ role: 'roles/storage.objectViewer', members: ['allUsers'] });
+  (find(s, 'gcp.firewall', 'allow-ssh').attributes.sourceRanges as string[]).push('::/0');
+  s.resources.push({ type: 'gcp.service_account_key', id: 'a1b2c3', attributes: { serviceAccount: 'deployer@acme-prod.iam.gserviceaccount.com', keyType: 'USER_MANAGED' } });
+  s.resources.push({ type: 'gcp.service_account', id: 'miner@acme-prod.iam.gserviceaccount.com', attributes: { email: 'miner@acme-prod.iam.gserviceaccount.com' } });
+  remove(s, 'gcp.bucket', 'acme-public-assets');
+  assert.deepEqual(pairs(s, e), [
+    'drift/bucket-public gcp.bucket:acme-backups',
+    'drift/missing-resource gcp.bucket:acme-public-assets',
+    'drift/source-widened gcp.firewall:allow-ssh ::/0',
+    'drift/unexpected-resource gcp.service_account:miner@acme-prod.iam.gserviceaccount.com',
+    'drift/unexpected-resource gcp.service_account_key:a1b2c3',
+  ]);
+  assert.deepEqual(pairs(s), [], 'AWS expected state says nothing about a GCP project');
 });
