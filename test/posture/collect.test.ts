@@ -170,3 +170,19 @@ test('Terraform state from an S3 backend object', async () => {
     await server.close();
   }
 });
+
+test('without credentials, vigil inventory collect --aws says so in one line (exit 2)', async () => {
+  const home = tempDir();
+  const r = await vigilWithEnv(['inventory', 'collect', '--aws', '--endpoint', 'http://127.0.0.1:9'], {
+    AWS_ACCESS_KEY_ID: '',
+    AWS_SECRET_ACCESS_KEY: '',
+    AWS_PROFILE: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+    HOME: home,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^vigil: AWS: cannot tell which account these credentials belong to \(CredentialsProviderError: [^\n]*\)\n$/);
+});

@@ -40,6 +40,7 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parsePolicy, type Grant, type Resource, type SecurityGroupRule, type Snapshot, type PublicAccessBlock } from '../model.js';
 import { normaliseRules, granteeName } from '../exposure.js';
 import { newSnapshot } from '../snapshot.js';
+import { UserError } from '../../util/errors.js';
 
 export interface AwsCollectOptions {
   /** Region for global calls and region discovery; default: the SDK's region chain, else us-east-1. */
@@ -86,7 +87,7 @@ export async function collectAws(options: AwsCollectOptions = {}): Promise<Colle
     return clients.get(key) as C;
   };
   const warnings: string[] = [];
-  /** The call's result, or undefined (and a warning) when it fails for a reason other than `absent`. */
+  /** The call's result, or undefined (and a warning) when it fails. */
   const attempt = async <T>(what: string, call: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await call();
@@ -96,7 +97,13 @@ export async function collectAws(options: AwsCollectOptions = {}): Promise<Colle
     }
   };
 
-  const identity = await client(STSClient).send(new GetCallerIdentityCommand({}));
+  let identity;
+  try {
+    identity = await client(STSClient).send(new GetCallerIdentityCommand({}));
+  } catch (err) {
+    // No or bad credentials: the user's to fix, said in one line.
+    throw new UserError(`AWS: cannot tell which account these credentials belong to (${(err as Error).name}: ${(err as Error).message.split('\n')[0]})`);
+  }
   const account = identity.Account!;
   const regions = options.regions ?? (await enabledRegions(client(EC2Client)));
   const ctx: Ctx = { account, home, regions, client, attempt };
@@ -370,14 +377,10 @@ async function collectGuardDuty(ctx: Ctx, region: string): Promise<Resource[]> {
 }
 
 async function collectSecurityHub(ctx: Ctx, region: string): Promise<Resource[]> {
-  try {
-    await ctx.client(SecurityHubClient, region).send(new DescribeHubCommand({}));
-    return [{ type: 'securityhub.hub', id: region, region, attributes: { enabled: true } }];
-  } catch (err) {
-    const name = (err as Error).name;
-    if (name === 'InvalidAccessException' || name === 'ResourceNotFoundException') return [{ type: 'securityhub.hub', id: region, region, attributes: { enabled: false } }];
-    return ctx.attempt(`securityhub:DescribeHub ${region}`, () => Promise.reject(err)).then(() => []);
-  }
+  const hub = await ctx.attempt(`securityhub:DescribeHub ${region}`, () =>
+    orNull(() => ctx.client(SecurityHubClient, region).send(new DescribeHubCommand({})), 'InvalidAccessException', 'ResourceNotFoundException'),
+  );
+  return hub === undefined ? [] : [{ type: 'securityhub.hub', id: region, region, attributes: { enabled: hub !== null } }];
 }
 
 async function collectKms(ctx: Ctx, region: string): Promise<Resource[]> {
