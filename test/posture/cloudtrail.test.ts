@@ -111,3 +111,82 @@ test('replaying the whole run: each drift is first reported by the event that ca
   // the clean-up deleted what the run created: the users it made by hand are gone again
   assert.ok(!s.resources.some((x) => x.id === 'malicious-iam-user'));
 });
+
+/** A CloudTrail record as S3, IAM, GuardDuty and KMS write them, for calls the dataset does not have. */
+function synthetic(eventName: string, eventSource: string, requestParameters: Record<string, unknown>): CloudTrailEvent {
+  return {
+    eventName,
+    eventSource,
+    eventTime: '2026-11-21T13:00:00Z',
+    eventID: `synthetic-${eventName}`,
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '203.0.113.7',
+    userAgent: 'aws-cli/2.15.0',
+    recipientAccountId: '111122223333',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', userName: 'alice', accessKeyId: 'ASIAEXAMPLE' },
+    requestParameters,
+    responseElements: null,
+  };
+}
+
+test('a bucket opened step by step: account block, bucket block, then a public ACL', () => {
+  const e = loadExpected([fixture('expected')]);
+  let s = loadSnapshot(fixture('actual-clean.json'));
+  const step = (event: CloudTrailEvent) => {
+    const r = driftFromCloudTrailEvent(event, e, s);
+    s = r.snapshot;
+    return [r.resourceKey, ...summary(r)];
+  };
+  assert.deepEqual(step(synthetic('DeletePublicAccessBlock', 's3.amazonaws.com', { accountId: '111122223333' })), [
+    'account:111122223333',
+    'drift/public-access-block-weakened account:111122223333 7',
+  ]);
+  assert.deepEqual(step(synthetic('DeleteBucketPublicAccessBlock', 's3.amazonaws.com', { bucketName: 'acme-data', publicAccessBlock: '' })), [
+    's3.bucket:acme-data',
+    'drift/public-access-block-weakened s3.bucket:acme-data 6',
+  ]);
+  const grants = {
+    bucketName: 'acme-data',
+    acl: '',
+    AccessControlPolicy: {
+      Owner: { ID: 'owner-canonical-id' },
+      AccessControlList: {
+        Grant: [
+          { Grantee: { 'xsi:type': 'CanonicalUser', ID: 'owner-canonical-id' }, Permission: 'FULL_CONTROL' },
+          { Grantee: { 'xsi:type': 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' },
+        ],
+      },
+    },
+  };
+  assert.deepEqual(step(synthetic('PutBucketAcl', 's3.amazonaws.com', grants)), [
+    's3.bucket:acme-data',
+    'drift/bucket-public s3.bucket:acme-data 9',
+    'drift/public-access-block-weakened s3.bucket:acme-data 6',
+  ]);
+  assert.deepEqual(step(synthetic('PutBucketAcl', 's3.amazonaws.com', { bucketName: 'acme-data', 'x-amz-acl': ['private'] })), [
+    's3.bucket:acme-data',
+    'drift/public-access-block-weakened s3.bucket:acme-data 6',
+  ], 'made private again with a canned ACL');
+});
+
+const SINGLE: Array<[string, CloudTrailEvent, string[]]> = [
+  ['DeleteBucketEncryption', synthetic('DeleteBucketEncryption', 's3.amazonaws.com', { bucketName: 'acme-logs', encryption: '' }), ['drift/encryption-removed s3.bucket:acme-logs 6']],
+  ['PutBucketEncryption', synthetic('PutBucketEncryption', 's3.amazonaws.com', { bucketName: 'acme-logs', ServerSideEncryptionConfiguration: { Rule: { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } } } }), []],
+  ['PutBucketVersioning', synthetic('PutBucketVersioning', 's3.amazonaws.com', { bucketName: 'acme-logs', VersioningConfiguration: { Status: 'Suspended' } }), ['drift/versioning-disabled s3.bucket:acme-logs 4']],
+  ['PutBucketLogging', synthetic('PutBucketLogging', 's3.amazonaws.com', { bucketName: 'acme-data', BucketLoggingStatus: {} }), ['drift/logging-disabled s3.bucket:acme-data 4']],
+  ['DeactivateMFADevice', synthetic('DeactivateMFADevice', 'iam.amazonaws.com', { userName: 'alice', serialNumber: 'arn:aws:iam::111122223333:mfa/alice' }), ['drift/mfa-removed iam.user:alice 7']],
+  ['StopLogging', synthetic('StopLogging', 'cloudtrail.amazonaws.com', { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/main' }), ['drift/logging-stopped cloudtrail.trail:main 9']],
+  ['DeleteTrail', synthetic('DeleteTrail', 'cloudtrail.amazonaws.com', { name: 'main' }), ['drift/missing-resource cloudtrail.trail:main 8']],
+  ['UpdateDetector', synthetic('UpdateDetector', 'guardduty.amazonaws.com', { detectorId: 'd0guardduty0us0east01', enable: false }), ['drift/detector-disabled guardduty.detector:d0guardduty0us0east01 8']],
+  ['DisableKeyRotation', synthetic('DisableKeyRotation', 'kms.amazonaws.com', { keyId: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' }), ['drift/rotation-disabled kms.key:1234abcd-12ab-34cd-56ef-1234567890ab 5']],
+  ['ScheduleKeyDeletion', synthetic('ScheduleKeyDeletion', 'kms.amazonaws.com', { keyId: '1234abcd-12ab-34cd-56ef-1234567890ab', pendingWindowInDays: 7 }), ['drift/key-state-changed kms.key:1234abcd-12ab-34cd-56ef-1234567890ab 7']],
+  ['RevokeSecurityGroupIngress', synthetic('RevokeSecurityGroupIngress', 'ec2.amazonaws.com', { groupId: 'sg-0web0000000000001', ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, ipRanges: { items: [{ cidrIp: '10.0.0.0/8' }] } }] } }), []],
+];
+
+for (const [name, event, expectedDrift] of SINGLE) {
+  test(`event ${name} re-evaluates its resource`, () => {
+    const r = driftFromCloudTrailEvent(event, loadExpected([fixture('expected')]), loadSnapshot(fixture('actual-clean.json')));
+    assert.deepEqual(summary(r), expectedDrift);
+    for (const f of r.findings) assert.equal((f.details!.cloudtrail as { sourceIp: string }).sourceIp, '203.0.113.7');
+  });
+}
