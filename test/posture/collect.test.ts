@@ -115,7 +115,7 @@ test('a call that fails (here: a region with nothing recorded) is a warning; the
   }
 });
 
-test('vigil inventory collect --aws takes credentials from the standard chain (environment) and writes a snapshot', async () => {
+test('vigil inventory collect --aws and vigil drift --aws take credentials from the standard chain (environment)', async () => {
   const server = await startAwsServer(fixture('aws-recorded', 'exchanges.json'));
   try {
     const out = join(tempDir(), 'snap.json');
@@ -134,6 +134,19 @@ test('vigil inventory collect --aws takes credentials from the standard chain (e
     // S3 Control needs the account id in the host name, which an IP endpoint cannot take: a warning, and the attribute stays unknown
     assert.match(r.stderr, /^vigil: warning: s3control:GetPublicAccessBlock: /m);
     assert.equal(snapshot.resources.find((x) => x.type === 'account')!.attributes.publicAccessBlock, undefined);
+
+    // vigil drift --aws collects now and compares (a fresh server: first pages and the throttle are served once)
+    const again = await startAwsServer(fixture('aws-recorded', 'exchanges.json'));
+    const drift = await vigilWithEnv(['drift', '--aws', '--endpoint', `http://127.0.0.1:${new URL(again.endpoint).port}`, '--expected', fixture('expected'), '--no-store', '-f', 'json'], {
+      AWS_ACCESS_KEY_ID: 'AKIDFROMENVIRONMENT1',
+      AWS_SECRET_ACCESS_KEY: 'env-secret',
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    }).finally(() => again.close());
+    assert.equal(drift.code, 0, drift.stderr);
+    const found = (JSON.parse(drift.stdout) as Array<{ title: string; resource: string }>).map((f) => `${f.title} ${f.resource}`);
+    assert.ok(found.includes('unknown user arn:aws:iam::111122223333:user/attacker01'), found.join('\n'));
+    assert.ok(found.includes('bucket became public arn:aws:s3:::acme-data'));
   } finally {
     await server.close();
   }
