@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import fields from './fields.js';
+import { rulesCommand } from './rules.js';
 import inventory from './inventory.js';
 import drift from './drift.js';
 import posture from './posture.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [inventory, drift, posture];
+export const commands: Array<(program: Command) => void> = [rulesCommand, fields, inventory, drift, posture];

@@ -10,6 +10,8 @@ export interface VigilEvent {
   timeNs?: bigint;
   /** Where it came from (file:line, byte offset, HTTP request), for messages. */
   origin?: string;
+  /** Its number in the stream it was read from, from 1 (evt.num). */
+  num?: number;
 }
 
 /**
