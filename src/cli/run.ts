@@ -5,7 +5,7 @@ import { readInputs } from '../sources/index.js';
 import { DEFAULT_RULES_DIR } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 import type { Alert } from '../records/index.js';
-import { addEvalOptions, minimumPriority, sourceOption, type EvalOptions } from './run-options.js';
+import { addEvalOptions, minimumPriority, selectByTags, sourceOption, type EvalOptions } from './run-options.js';
 
 export interface RunOptions extends EvalOptions {
   rules: string[];
@@ -42,6 +42,7 @@ export async function runDetection(opts: RunOptions): Promise<{ events: number; 
     for (const e of set.errors) process.stderr.write(`vigil: ${formatMessage(e)}\n`);
     throw new UserError(`the rules did not load (${set.errors.length} errors)`);
   }
+  selectByTags(set, opts);
   const engine = engineFor(set, { keepEvent: opts.keepEvent ?? false });
   const write = print[opts.format];
   let events = 0;
