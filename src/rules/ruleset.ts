@@ -7,7 +7,7 @@ import type { Collector, PluginRequirement } from './collector.js';
 import type { CompiledList } from './expand.js';
 import type { CompiledOutput } from './output.js';
 import type { FileResult, LoadMessage } from './messages.js';
-import { atLeast, type Priority } from '../records/priority.js';
+import { atLeast, displayPriority, type Priority } from '../records/priority.js';
 import { Version } from './version.js';
 
 export interface CompiledRule {
@@ -190,10 +190,6 @@ export class RuleSet {
       else set.delete(r);
     }
   }
-}
-
-function displayPriority(p: Priority): string {
-  return p[0]!.toUpperCase() + p.slice(1);
 }
 
 /** Falco's wildcard match: each `*` takes the first occurrence of the text after it. */
