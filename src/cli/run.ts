@@ -49,6 +49,7 @@ export async function runDetection(opts: RunOptions): Promise<{ events: number; 
     throw new UserError(`the rules did not load (${set.errors.length} errors)`);
   }
   selectByTags(set, opts);
+  reportIdleSources(set);
   const write = print[opts.format];
   let events = 0;
   let alerts = 0;
@@ -92,4 +93,13 @@ function parallelBatches(opts: RunOptions): AsyncGenerator<Batch> {
     minimumPriority: minimumPriority(opts),
     falcoBugs: opts.falcoBugs,
   });
+}
+
+/** Rules of sources vigil checks but does not evaluate (syscall) are loaded, and said to be idle. */
+function reportIdleSources(set: RuleSet): void {
+  const idle = new Map<string, number>();
+  for (const rule of set.enabledRules()) if (!rule.filter) idle.set(rule.source, (idle.get(rule.source) ?? 0) + 1);
+  for (const [source, count] of idle) {
+    process.stderr.write(`vigil: ${count} rules for source ${source} are loaded and checked but not run (vigil does not evaluate ${source} events)\n`);
+  }
 }
