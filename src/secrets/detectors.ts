@@ -1,0 +1,272 @@
+import { crc32 } from 'node:zlib';
+import { isPlaceholder } from './values.js';
+
+/**
+ * A provider detector: one declarative entry. `keywords` (lower case) are a prefilter:
+ * the pattern only runs over text that contains one of them (none: always runs). The secret is the named
+ * group `s` of `pattern`, or the whole match.
+ */
+export interface Detector {
+  id: string;
+  /** The detect-secrets plugin's `type` where one exists, so baselines carry over. */
+  type: string;
+  keywords: string[];
+  pattern: RegExp;
+  /** Minimum Shannon entropy of the secret: drops `ghp_000…` style placeholders. */
+  minEntropy?: number;
+  /** Secrets matching one of these are not reported (documented examples, masks). */
+  allow?: RegExp[];
+  /** A structural check, such as the CRC32 that GitHub and npm tokens carry. */
+  valid?: (secret: string) => boolean;
+  /** 0–10; provider keys that grant access default to 8. */
+  score?: number;
+  /** The text detect-secrets hashes for `hashed_secret`, when it differs from the secret. */
+  hashText?: (secret: string) => string;
+}
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** GitHub's and npm's token checksum: CRC32 of the random part, base62, 6 characters. */
+function checksumOk(token: string): boolean {
+  const body = token.slice(token.indexOf('_') + 1);
+  const random = body.slice(0, -6);
+  let n = crc32(random);
+  let encoded = '';
+  while (n > 0) {
+    encoded = BASE62[n % 62] + encoded;
+    n = Math.floor(n / 62);
+  }
+  return encoded.padStart(6, '0') === body.slice(-6);
+}
+
+/** A value after a key named by `name`: `name…[:=]  "value"` on one line. */
+function keyed(name: string, value: string): RegExp {
+  return new RegExp(`(?:${name})[\\w.-]{0,25}["'\`]?\\s{0,5}(?::=|=>|=|:)\\s{0,5}["'\`]?(?<s>${value})(?![\\w+/=-])`, 'gi');
+}
+
+export const detectors: Detector[] = [
+  {
+    id: 'aws-access-key-id',
+    type: 'AWS Access Key',
+    keywords: ['akia', 'asia', 'abia', 'acca', 'a3t'],
+    pattern: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g,
+    minEntropy: 3,
+    allow: [/EXAMPLE$/],
+  },
+  {
+    id: 'aws-secret-access-key',
+    type: 'AWS Access Key',
+    keywords: ['aws'],
+    pattern: keyed('aws[\\w.-]{0,20}?(?:secret|sk)', '[A-Za-z0-9/+]{40}'),
+    minEntropy: 4,
+    allow: [/EXAMPLEKEY$/],
+  },
+  ...['ghp', 'gho', 'ghu', 'ghs', 'ghr'].map((prefix) => ({
+    id: `github-${prefix}`,
+    type: 'GitHub Token',
+    keywords: [`${prefix}_`],
+    pattern: new RegExp(`\\b${prefix}_[A-Za-z0-9]{36}\\b`, 'g'),
+    valid: checksumOk,
+  })),
+  {
+    id: 'github-fine-grained-pat',
+    type: 'GitHub Token',
+    keywords: ['github_pat_'],
+    pattern: /\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b/g,
+    minEntropy: 4,
+  },
+  { id: 'gitlab-pat', type: 'GitLab Token', keywords: ['glpat-'], pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, minEntropy: 3.5 },
+  { id: 'gitlab-runner-token', type: 'GitLab Token', keywords: ['glrt-', 'gldt-', 'glptt-'], pattern: /\bgl(?:rt|dt|ptt)-[A-Za-z0-9_-]{20,}\b/g, minEntropy: 3.5 },
+  { id: 'npm-token', type: 'NPM tokens', keywords: ['npm_'], pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, valid: checksumOk },
+  {
+    id: 'npmrc-auth-token',
+    type: 'NPM tokens',
+    keywords: ['_auth'],
+    pattern: /_auth(?:Token)?\s*=\s*["']?(?<s>[A-Za-z0-9_+/=-]{20,})/g,
+    minEntropy: 3,
+  },
+  {
+    id: 'pypi-token',
+    type: 'PyPI Token',
+    keywords: ['pypi-ageicHlwaS5vcmc'.toLowerCase(), 'pypi-agendgvzdc5wexbplm9yzw'],
+    pattern: /\bpypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}/g,
+  },
+  {
+    id: 'azure-storage-account-key',
+    type: 'Azure Storage Account access key',
+    keywords: ['accountkey'],
+    pattern: /AccountKey\s*=\s*(?<s>[A-Za-z0-9+/]{86}==)/gi,
+    minEntropy: 4,
+  },
+  {
+    id: 'basic-auth-url',
+    type: 'Basic Auth Credentials',
+    keywords: ['://'],
+    pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s:@/'"`<>]*:(?<s>[^\s:@/'"`<>]{3,})@[A-Za-z0-9.-]+/g,
+    valid: (password) => !isPlaceholder(password),
+  },
+  {
+    id: 'cloudant',
+    type: 'Cloudant Credentials',
+    keywords: ['cloudant'],
+    pattern: keyed('cloudant[\\w.-]{0,20}?(?:pass|pwd|api_?key|secret)', '[0-9a-f]{64}|[a-z]{24}'),
+  },
+  {
+    id: 'ibm-cloud-iam',
+    type: 'IBM Cloud IAM Key',
+    keywords: ['ibm'],
+    pattern: keyed('ibm[\\w.-]{0,30}?(?:api[_-]?key|iam|key)', '[A-Za-z0-9_-]{44}'),
+    minEntropy: 4,
+  },
+  {
+    id: 'ibm-cos-hmac',
+    type: 'IBM COS HMAC Credentials',
+    keywords: ['secret_access_key', 'secretaccesskey'],
+    pattern: keyed('(?:ibm|cos|hmac)[\\w.-]{0,20}?secret[_-]?access[_-]?key', '[a-f0-9]{48}'),
+  },
+  {
+    id: 'softlayer',
+    type: 'SoftLayer Credentials',
+    keywords: ['softlayer', 'sl_', 'slapi', 'sl-'],
+    pattern: keyed('(?:softlayer|\\bsl)[_-]?(?:api)?[_-]?key', '[a-z0-9]{64}'),
+  },
+  { id: 'slack-token', type: 'Slack Token', keywords: ['xox'], pattern: /\bxox[abposr]-(?:\d+-)+[A-Za-z0-9-]{10,}/g, minEntropy: 3 },
+  { id: 'slack-app-token', type: 'Slack Token', keywords: ['xapp-'], pattern: /\bxapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+\b/gi, minEntropy: 3 },
+  {
+    id: 'slack-webhook',
+    type: 'Slack Token',
+    keywords: ['hooks.slack.com'],
+    pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/]{40,}/g,
+    minEntropy: 4,
+  },
+  {
+    id: 'discord-bot-token',
+    type: 'Discord Bot Token',
+    keywords: [],
+    pattern: /\b[MNO][A-Za-z0-9_-]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}\b/g,
+    minEntropy: 4,
+  },
+  { id: 'telegram-bot-token', type: 'Telegram Bot Token', keywords: [':aa'], pattern: /\b\d{8,10}:AA[A-Za-z0-9_-]{32,33}(?![A-Za-z0-9_-])/g, minEntropy: 3.5 },
+  { id: 'mailchimp-api-key', type: 'Mailchimp Access Key', keywords: ['-us'], pattern: /\b[0-9a-f]{32}-us\d{1,2}\b/g, minEntropy: 3 },
+  { id: 'sendgrid-api-key', type: 'SendGrid API Key', keywords: ['sg.'], pattern: /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g, minEntropy: 4 },
+  { id: 'twilio-api-key', type: 'Twilio API Key', keywords: ['sk'], pattern: /\bSK[0-9a-fA-F]{32}\b/g, minEntropy: 3 },
+  {
+    id: 'twilio-auth-token',
+    type: 'Twilio API Key',
+    keywords: ['twilio'],
+    pattern: keyed('twilio[\\w.-]{0,20}?(?:auth|token|secret)', '[0-9a-f]{32}'),
+    minEntropy: 3,
+  },
+  {
+    id: 'stripe-secret-key',
+    type: 'Stripe Access Key',
+    keywords: ['sk_live', 'rk_live', 'sk_test', 'rk_test', 'sk_prod', 'rk_prod'],
+    pattern: /\b[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,247}\b/g,
+    minEntropy: 3,
+  },
+  {
+    id: 'square',
+    type: 'Square OAuth Secret',
+    keywords: ['sq0csp-', 'sq0atp-', 'eaaa'],
+    pattern: /\b(?:sq0csp-[A-Za-z0-9_-]{43}|sq0atp-[A-Za-z0-9_-]{22}|EAAA[A-Za-z0-9_-]{60})(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.5,
+  },
+  { id: 'shopify', type: 'Shopify Token', keywords: ['shpat_', 'shpss_', 'shpca_', 'shppa_'], pattern: /\bshp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}\b/g, minEntropy: 3 },
+  { id: 'google-api-key', type: 'Google API Key', keywords: ['aiza'], pattern: /\bAIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])/g, minEntropy: 3.5 },
+  {
+    id: 'gcp-oauth-client-secret',
+    type: 'Google OAuth Client Secret',
+    keywords: ['gocspx-'],
+    pattern: /\bGOCSPX-[A-Za-z0-9_-]{28}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.5,
+  },
+  { id: 'heroku-api-key', type: 'Heroku API Key', keywords: ['hrku-'], pattern: /\bHRKU-AA[A-Za-z0-9_-]{58}(?![A-Za-z0-9_-])/g, minEntropy: 4 },
+  {
+    id: 'heroku-api-key-uuid',
+    type: 'Heroku API Key',
+    keywords: ['heroku'],
+    pattern: keyed('heroku[\\w.-]{0,20}?(?:key|token|secret)', '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'),
+  },
+  { id: 'atlassian-api-token', type: 'Atlassian API Token', keywords: ['atatt3'], pattern: /\bATATT3[A-Za-z0-9_=-]{180,200}(?![A-Za-z0-9_=-])/g, minEntropy: 4 },
+  {
+    id: 'atlassian-legacy-token',
+    type: 'Atlassian API Token',
+    keywords: ['atlassian', 'jira', 'confluence'],
+    pattern: keyed('(?:atlassian|jira|confluence)[\\w.-]{0,20}?(?:token|key|secret)', '[A-Za-z0-9]{24}'),
+    minEntropy: 3.5,
+  },
+  {
+    id: 'datadog-key',
+    type: 'Datadog Key',
+    keywords: ['datadog', 'dd_api', 'dd_app', 'ddapi', 'ddapp'],
+    pattern: keyed('(?:datadog|\\bdd)[_.-]?(?:api|app(?:lication)?)[_.-]?key', '[a-f0-9]{40}|[a-f0-9]{32}'),
+    minEntropy: 3,
+  },
+  { id: 'vault-service-token', type: 'HashiCorp Vault Token', keywords: ['hvs.'], pattern: /\bhvs\.[A-Za-z0-9_-]{90,120}(?![A-Za-z0-9_-])/g, minEntropy: 4 },
+  { id: 'vault-batch-token', type: 'HashiCorp Vault Token', keywords: ['hvb.'], pattern: /\bhvb\.[A-Za-z0-9_-]{138,300}(?![A-Za-z0-9_-])/g, minEntropy: 4 },
+  {
+    id: 'terraform-cloud-token',
+    type: 'Terraform Cloud Token',
+    keywords: ['.atlasv1.'],
+    pattern: /\b[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,70}(?![a-z0-9_=-])/gi,
+    minEntropy: 4,
+  },
+  {
+    id: 'doppler-token',
+    type: 'Doppler Token',
+    keywords: ['dp.'],
+    pattern: /\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}\b/g,
+    minEntropy: 4,
+  },
+  { id: 'databricks-token', type: 'Databricks Token', keywords: ['dapi'], pattern: /\bdapi[a-f0-9]{32}(?:-\d)?\b/g, minEntropy: 3 },
+  { id: 'postman-api-key', type: 'Postman API Key', keywords: ['pmak-'], pattern: /\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/gi, minEntropy: 3 },
+  { id: 'huggingface-token', type: 'Hugging Face Token', keywords: ['hf_', 'api_org_'], pattern: /\b(?:hf_|api_org_)[A-Za-z]{34}\b/g, minEntropy: 3.5 },
+  {
+    id: 'anthropic-api-key',
+    type: 'Anthropic API Key',
+    keywords: ['sk-ant-'],
+    pattern: /\bsk-ant-(?:api03|admin01)-[A-Za-z0-9_-]{93}AA(?![A-Za-z0-9_-])/g,
+    minEntropy: 4,
+  },
+  {
+    id: 'openai-api-key',
+    type: 'OpenAI Token',
+    keywords: ['t3blbkfj'],
+    pattern: /\bsk-(?:(?:proj|svcacct|admin)-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
+    minEntropy: 4,
+  },
+  { id: 'artifactory-api-key', type: 'Artifactory Credentials', keywords: ['akcp'], pattern: /\bAKCp[A-Za-z0-9]{69}\b/g, minEntropy: 4 },
+  { id: 'artifactory-reference-token', type: 'Artifactory Credentials', keywords: ['cmvmd'], pattern: /\bcmVmd[A-Za-z0-9]{59}\b/g, minEntropy: 4 },
+  {
+    id: 'jwt',
+    type: 'JSON Web Token',
+    keywords: ['eyj'],
+    pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
+    // The jwt.io sample token's signature: documentation, not a credential.
+    allow: [/SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c$/],
+  },
+  {
+    id: 'private-key',
+    type: 'Private Key',
+    keywords: ['private key', 'putty-user-key-file'],
+    // Anchored on the marker, reported only when key material follows it.
+    pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?=[\s\S]{0,300}?[A-Za-z0-9+/]{40})|PuTTY-User-Key-File-\d(?=:)/g,
+    hashText: (marker) => marker.replace(/^-+|-+$/g, ''),
+    score: 9,
+  },
+  {
+    id: 'wireguard-private-key',
+    type: 'WireGuard Private Key',
+    keywords: ['privatekey'],
+    pattern: /PrivateKey\s*=\s*(?<s>[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)/g,
+    minEntropy: 4,
+  },
+  {
+    id: 'authorization-header',
+    type: 'Authorization Header',
+    keywords: ['authorization', 'api-key', 'apikey', 'auth-token'],
+    pattern:
+      /(?:authorization|x-api-key|api-key|x-auth-token)["']?\s*[:=]\s*["']?(?:(?:bearer|token|basic|apikey)\s+)?(?<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/gi,
+    minEntropy: 3.5,
+  },
+];

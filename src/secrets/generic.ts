@@ -1,0 +1,118 @@
+/**
+ * The two detectors that know no provider: the keyword detector (a random-looking value
+ * assigned to a credential-named key) and detect-secrets' high-entropy strings (quoted
+ * base64 above 4.5 bits per character, hex above 3.0), each behind the heuristics in
+ * values.ts.
+ */
+import { BASE64, HEX, decodesToText, hexEntropy, shannonEntropy } from './entropy.js';
+import { isCredentialValue, isIdKey, isPlaceholder, keyClass } from './values.js';
+
+/** A value found on a line, with the key it is assigned to when there is one. */
+export interface Candidate {
+  key?: string;
+  value: string;
+  /** 0-based column of the value in the line. */
+  column: number;
+  quoted: boolean;
+}
+
+export interface LineHit {
+  detector: 'keyword' | 'base64-entropy' | 'hex-entropy';
+  type: string;
+  secret: string;
+  column: number;
+}
+
+/** Languages where an unquoted right-hand side is an expression, not a literal. */
+const CODE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|scala|groovy|rs|cs|fs|vb|rb|php|swift|c|cc|cpp|h|hpp|m|mm|dart|lua|pl|r|ex|exs|erl|clj|tf|hcl|sol|vue|svelte)$/i;
+
+/** Files whose content is digests of public artifacts (detect-secrets' `is_lock_file`, widened). */
+const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|go\.sum|Cargo\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|uv\.lock|composer\.lock|Gemfile\.lock|flake\.lock|\.terraform\.lock\.hcl|gradle\.lockfile|mix\.lock|pubspec\.lock|packages\.lock\.json|Package\.resolved|conan\.lock|[^/]*\.snap)$/;
+
+export function isLockfile(path: string): boolean {
+  return LOCKFILE.test(path);
+}
+
+const QUOTED = `(?:[rbuf@]|new String\\()?(["'\`])((?:\\\\.|(?!\\1).)*)\\1`;
+const ASSIGNMENT = new RegExp(
+  // key (optionally quoted or subscripted), an optional type annotation, the operator
+  `(?<key>[A-Za-z_$@][\\w$@.-]*)(?:["'\`]?\\])?["'\`]?(?:\\s*:\\s*&?'?[A-Za-z][\\w<>\\[\\]?]{0,30})?\\s*(?<op>:=|=>|\\|\\|=|\\?\\?=|\\?=|==|=|:|<-|\\s+is\\s+)\\s*`,
+  'g',
+);
+const QUOTED_AT = new RegExp(`^${QUOTED}`);
+const XML_ELEMENT = /<(?<key>[A-Za-z_][\w:.-]*)>(?<value>[^<\s]+)<\/\k<key>>/g;
+const PAIR = /(["'])(?<key>[\w.-]+)\1\s*,\s*(["'])(?<value>(?:(?!\3).)+)\3/g;
+const XML_KEY_VALUE = /\b(?:key|name)\s*=\s*"(?<key>[^"]+)"\s+value\s*=\s*"(?<value>[^"]*)"/gi;
+const FLAG_OR_ENV = /(?:^\s*ENV\s+|\s--)(?<key>[A-Za-z][\w-]*)\s+(?<value>[^\s-]\S*)/g;
+const ANY_QUOTED = /(["'`])([A-Za-z0-9+/=_-]{16,})\1/g;
+
+/** Every key/value pair and quoted string on one line. */
+export function candidates(line: string, path: string): Candidate[] {
+  const found: Candidate[] = [];
+  const literalUnquoted = !CODE.test(path);
+  for (const m of line.matchAll(ASSIGNMENT)) {
+    if (line[m.index - 1] === '{' || line[m.index - 1] === '$') continue; // ${VAR:-default}
+    const start = m.index + m[0].length;
+    const rest = line.slice(start);
+    // `key:value` with no space is a URL, an ARN or a scheme, not a YAML/JSON pair
+    if (m.groups!.op === ':' && !/\s$/.test(m[0]) && !/^["'`]/.test(rest) && !/["'`]\]?\s*:$/.test(m[0])) continue;
+    const q = QUOTED_AT.exec(rest);
+    if (q) {
+      const column = start + q[0].indexOf(q[1]!) + 1;
+      found.push({ key: m.groups!.key, value: q[2]!, column, quoted: true });
+    } else if (literalUnquoted && m.groups!.op!.trim() !== 'is') {
+      const raw = /^[^\s'"`,;)}\]<>]+/.exec(rest)?.[0];
+      const value = raw?.replace(/[.,;:]+$/, '');
+      if (value) found.push({ key: m.groups!.key, value, column: start, quoted: false });
+    }
+  }
+  for (const re of [XML_ELEMENT, PAIR, XML_KEY_VALUE, FLAG_OR_ENV]) {
+    for (const m of line.matchAll(re)) {
+      const value = m.groups!.value!.replace(/^["']|["']$/g, '');
+      found.push({ key: m.groups!.key, value, column: line.indexOf(value, m.index), quoted: true });
+    }
+  }
+  for (const m of line.matchAll(ANY_QUOTED)) {
+    if (!found.some((c) => c.column === m.index + 1)) found.push({ value: m[2]!, column: m.index + 1, quoted: true });
+  }
+  return found;
+}
+
+/** Text around a value that says it is a digest, public key material or ciphertext. */
+const NOT_SECRET_CONTEXT = /\b(?:sha-?\d+|md5|integrity|checksum|digest|--hash|ssh-(?:rsa|ed25519|dss)|ecdsa-sha2|BEGIN (?:PUBLIC KEY|CERTIFICATE)|ENC\[AES|ANSIBLE_VAULT|data:[\w/+.-]+;base64)/i;
+const HASH_PREFIX = /^(?:sha\d+|md5|h\d|zh)[-:]/i;
+/** SSH public key blobs (`AAAAB3NzaC1yc2E…`) and age recipients. */
+const PUBLIC_MATERIAL = /^(?:AAAA[A-Z0-9][A-Za-z0-9]{3}[a-z]|age1[a-z0-9]{50,})/;
+
+function entropyHit(c: Candidate, line: string): LineHit | undefined {
+  const v = c.value;
+  if (v.length < 16 || !BASE64.test(v)) return undefined;
+  if (HASH_PREFIX.test(v) || PUBLIC_MATERIAL.test(v) || isPlaceholder(v)) return undefined;
+  if (c.key !== undefined && isIdKey(c.key)) return undefined;
+  if (NOT_SECRET_CONTEXT.test(line)) return undefined;
+  if (HEX.test(v)) {
+    return v.length >= 16 && hexEntropy(v) > 3 && !/^\d+$/.test(v)
+      ? { detector: 'hex-entropy', type: 'Hex High Entropy String', secret: v, column: c.column }
+      : undefined;
+  }
+  if (v.length >= 20 && shannonEntropy(v) > 4.5 && !decodesToText(v)) {
+    return { detector: 'base64-entropy', type: 'Base64 High Entropy String', secret: v, column: c.column };
+  }
+  return undefined;
+}
+
+/** Keyword and entropy findings on one line. `lockfile`: only digests here, skip both. */
+export function scanLine(line: string, path: string): LineHit[] {
+  const hits: LineHit[] = [];
+  for (const c of candidates(line, path)) {
+    const cls = c.key === undefined ? undefined : keyClass(c.key);
+    if (cls !== undefined && isCredentialValue(c.value, cls)) {
+      hits.push({ detector: 'keyword', type: 'Secret Keyword', secret: c.value, column: c.column });
+    }
+    if (c.quoted || cls !== undefined) {
+      const hit = entropyHit(c, line);
+      if (hit) hits.push(hit);
+    }
+  }
+  return hits;
+}

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { detectors, type Detector } from './detectors.js';
+import { dominantShare, shannonEntropy } from './entropy.js';
+import { isLockfile, scanLine } from './generic.js';
+
+/** One secret seen by one detector at one place. */
+export interface SecretHit {
+  /** Detector id (`github-ghp`, `keyword`, `base64-entropy`, …). */
+  rule: string;
+  /** detect-secrets' type name, kept so baselines written by either tool agree. */
+  type: string;
+  secret: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+  column: number;
+  /** SHA-1 of the secret as detect-secrets hashes it (its `hashed_secret`). */
+  hashedSecret: string;
+  score: number;
+}
+
+export interface ScanTextOptions {
+  /**
+   * When the text is a selection of lines (the added lines of a diff), the real line
+   * number of each of its lines, in order.
+   */
+  lineNumbers?: number[];
+  /** Extra allow patterns (from the config): a secret or its line matching one is dropped. */
+  allow?: RegExp[];
+}
+
+export const GENERIC_SCORE = 6;
+
+export function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** Lines that carry an inline allowlist comment, or follow a `nextline` one. */
+function allowlistedLines(lines: string[]): Set<number> {
+  const allowed = new Set<number>();
+  lines.forEach((line, i) => {
+    if (!/pragma|gitleaks:allow/i.test(line)) return;
+    if (/pragma:\s*(?:allow|white)list[ -]nextline[ -]secret/i.test(line)) allowed.add(i + 1);
+    else if (/pragma:\s*(?:allow|white)list[ -]secret|gitleaks:allow/i.test(line)) allowed.add(i);
+  });
+  return allowed;
+}
+
+const withIndices = new Map<Detector, RegExp>();
+function patternOf(d: Detector): RegExp {
+  let re = withIndices.get(d);
+  if (!re) {
+    re = new RegExp(d.pattern.source, d.pattern.flags.replace('d', '') + 'd');
+    withIndices.set(d, re);
+  }
+  return re;
+}
+
+function accepted(d: Detector, secret: string): boolean {
+  if (d.minEntropy !== undefined && (shannonEntropy(secret) < d.minEntropy || dominantShare(secret) > 0.5)) return false;
+  if (d.allow?.some((a) => a.test(secret))) return false;
+  return d.valid ? d.valid(secret) : true;
+}
+
+/** Every hit in `text`, provider detectors first, then keyword and entropy. */
+export function scanText(text: string, file: string, options: ScanTextOptions = {}): SecretHit[] {
+  const lines = text.split('\n');
+  const starts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    starts.push(offset);
+    offset += line.length + 1;
+  }
+  const lineOf = (pos: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const allowed = allowlistedLines(lines);
+  const hits: SecretHit[] = [];
+  const add = (rule: string, type: string, secret: string, index: number, column: number, score: number, hashText = secret): void => {
+    if (allowed.has(index)) return;
+    if (options.allow?.some((a) => a.test(secret) || a.test(lines[index]!))) return;
+    hits.push({
+      rule,
+      type,
+      secret,
+      file,
+      line: options.lineNumbers?.[index] ?? index + 1,
+      column: column + 1,
+      hashedSecret: sha1(hashText),
+      score,
+    });
+  };
+
+  const lower = text.toLowerCase();
+  for (const d of detectors) {
+    if (d.keywords.length > 0 && !d.keywords.some((k) => lower.includes(k))) continue;
+    for (const m of text.matchAll(patternOf(d))) {
+      const secret = m.groups?.s ?? m[0];
+      if (!accepted(d, secret)) continue;
+      const start = m.indices?.groups?.s?.[0] ?? m.index;
+      const index = lineOf(start);
+      add(d.id, d.type, secret, index, start - starts[index]!, d.score ?? 8, d.hashText?.(secret));
+    }
+  }
+  if (!isLockfile(file)) {
+    lines.forEach((line, index) => {
+      for (const h of scanLine(line, file)) add(h.detector, h.type, h.secret, index, h.column, GENERIC_SCORE);
+    });
+  }
+  return hits;
+}
+
+/**
+ * One hit per secret per line, for reporting: the first detector wins (providers come
+ * first), and a generic hit inside a provider's match is the same secret seen twice.
+ */
+export function uniqueHits(hits: SecretHit[]): SecretHit[] {
+  const kept: SecretHit[] = [];
+  for (const h of hits) {
+    const same = kept.some(
+      (k) =>
+        k.file === h.file &&
+        k.line === h.line &&
+        (k.secret === h.secret ||
+          (h.column < k.column + k.secret.length && k.column < h.column + h.secret.length)),
+    );
+    if (!same) kept.push(h);
+  }
+  return kept;
+}

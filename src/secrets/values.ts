@@ -1,0 +1,102 @@
+/**
+ * What a key name and a value say about whether a value is a credential: the
+ * heuristics shared by the keyword and entropy detectors (detect-secrets' filters,
+ * extended to the placeholders and references that repositories are meant to hold).
+ */
+import { dominantShare, isSequential, shannonEntropy } from './entropy.js';
+
+export type KeyClass = 'password' | 'secret';
+
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort']);
+const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'signingkey', 'masterkey']);
+/** Words that may follow the credential word and still name the credential itself. */
+const VALUE_TAIL = new Set(['key', 'value', 'string', 'str', 'text', 'b64', 'base64', 'hex', 'raw', 'data', 'plain', 'prod', 'production', 'dev', 'development', 'staging', 'live', 'local', 'old', 'new', 'current', 'secondary', 'primary', 'secret', 'token', 'encoded', 'override']);
+/** Words before the credential word that make it something other than a credential. */
+const NOT_CREDENTIAL = new Set(['public', 'publishable', 'pub', 'forgot', 'sort', 'partition', 'foreign', 'cache', 'idempotency', 'lookup', 'hot', 'shortcut', 'csrf', 'xsrf', 'next', 'page', 'max', 'min', 'num', 'number', 'label', 'placeholder', 'i18n', 'translation', 'object', 'registry', 'map', 'dict', 'row', 'primary', 'unique', 'composite', 'sign', 'encrypt', 'decrypt', 'verify', 'ssh', 'test', 'mock', 'dummy', 'fake', 'example', 'sample', 'fixture', 'stub']);
+
+/** Splits an identifier into lower-case words: `awsSecretAccessKey` → aws secret access key. */
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9ñ]+/)
+    .filter(Boolean);
+}
+
+/** Whether a key names a credential, and which kind. */
+export function keyClass(key: string): KeyClass | undefined {
+  const words = keyWords(key);
+  let last = -1;
+  let cls: KeyClass | undefined;
+  words.forEach((w, i) => {
+    if (PASSWORD_WORDS.has(w)) {
+      last = i;
+      cls = 'password';
+    } else if (SECRET_WORDS.has(w) && !(cls === 'password' && i === last + 1)) {
+      last = i;
+      cls = cls === 'password' && w === 'key' ? cls : 'secret';
+    }
+  });
+  if (cls === undefined) return undefined;
+  if (words.slice(last + 1).some((w) => !VALUE_TAIL.has(w) && !/^\d+$/.test(w))) return undefined;
+  if (words.slice(0, last + 1).some((w) => NOT_CREDENTIAL.has(w))) return undefined;
+  return cls;
+}
+
+/** Key names that mark a value as an identifier or a digest, never a credential. */
+const ID_WORDS = new Set(['id', 'ids', 'uuid', 'guid', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'hash', 'hashes', 'digest', 'checksum', 'integrity', 'commit', 'rev', 'revision', 'etag', 'version', 'kid', 'fingerprint', 'thumbprint', 'nonce', 'salt', 'iv', 'request', 'trace', 'span', 'correlation', 'tenant', 'subscription', 'account', 'client', 'project', 'object', 'resource', 'build', 'run', 'ref',
+  // public members of a JSON Web Key (the private ones are d, p, q, dp, dq, qi)
+  'n', 'e', 'x', 'y', 'x5c', 'x5t']);
+
+export function isIdKey(key: string): boolean {
+  return keyWords(key).some((w) => ID_WORDS.has(w));
+}
+
+/** References to a value kept elsewhere: environment, templating, vaults, code. */
+const REFERENCE = [
+  /^\$/, // $VAR, ${VAR}, $(cmd)
+  /\$\{|\{\{|\{%|<%|#\{|%\(|%\{|\$\(/,
+  /^%[A-Za-z_]+%$/,
+  /^@[A-Za-z_][\w.-]*@$|^__[A-Z_]+__$/, // build-time substitution tokens
+  /^<[^>]*>$/,
+  /^\{[A-Za-z_]+\}$/,
+  /\b(?:os\.environ|process\.env|getenv|System\.getenv|ENV\[|secretKeyRef|valueFrom|vault:|ref\+|ssm:|arn:aws)/i,
+  /^ENC\[|\$ANSIBLE_VAULT/,
+];
+
+const PLACEHOLDER_PARTS = ['your', 'replace', 'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'sample', 'dummy', 'fake', 'mock', 'test', 'todo', 'fixme', 'redacted', 'removed', 'notreal', 'not-a-real', 'not_a_real', 'xxx', '***', '...', 'lorem', 'insert', 'enter-', 'enter_', 'goes-here', 'goes_here', '_here', '-here'];
+/** Well-known vendor defaults and textbook passwords: default-credential findings, not leaks. */
+const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'secret', 's3cr3t', 'changeme', 'changeit', 'admin', 'administrator', 'root', 'toor', 'hunter2', 'letmein', 'qwerty', 'default', 'guest', 'demo', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
+
+/** A value that is a reference, a template, a placeholder or a well-known default. */
+export function isPlaceholder(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (WELL_KNOWN.has(lower) || WELL_KNOWN.has(lower.replace(/[0-9!]+$/, ''))) return true;
+  if (REFERENCE.some((r) => r.test(value))) return true;
+  if (PLACEHOLDER_PARTS.some((p) => lower.includes(p))) return true;
+  if (dominantShare(value) > 0.5 || /^[x*#.•_-]+$/i.test(value)) return true;
+  return isSequential(value.replace(/[^A-Za-z0-9]/g, '')) && value.length < 40;
+}
+
+/** Values that are words, paths, urls or numbers rather than credentials. */
+function isNotCredentialShape(value: string): boolean {
+  if (/\s/.test(value)) return true; // labels, prose, commands
+  if (/^(?:\/|\.\.?\/|~\/|[a-z]+:\/\/|[A-Za-z]:\\)/.test(value)) return true;
+  if (/^[a-z0-9._-]+(?:\/[a-z0-9._-]+)+\/?$/.test(value)) return true; // prod/orders/db
+  if (/^[\d.:-]+$/.test(value)) return true; // numbers, dates, versions, addresses
+  if (/^[\w.+-]+@[\w-]+\.[\w.]+$/.test(value)) return true; // e-mail address
+  if (/^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+\(?\)?$/.test(value) && !/\d/.test(value)) return true; // settings.DB_PASSWORD
+  if (/\(.*\)$/.test(value)) return true; // a call
+  return false;
+}
+
+/** Whether `value`, assigned to a key of class `cls`, is a credential. */
+export function isCredentialValue(value: string, cls: KeyClass): boolean {
+  if (value.length < 6 || isPlaceholder(value) || isNotCredentialShape(value)) return false;
+  const hasLetter = /[A-Za-z]/.test(value);
+  const hasDigit = /\d/.test(value);
+  const hasSymbol = /[^A-Za-z0-9]/.test(value);
+  if (cls === 'password') return hasLetter && (hasDigit || hasSymbol) && shannonEntropy(value) >= 2.5;
+  return value.length >= 16 && hasLetter && hasDigit && shannonEntropy(value) >= 3;
+}
