@@ -102,7 +102,15 @@ export const detectors: Detector[] = [
     id: 'basic-auth-url',
     type: 'Basic Auth Credentials',
     keywords: ['://'],
-    pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/[^\s:@/'"`<>]*:(?<s>[^\s:@/'"`<>]{3,})@[A-Za-z0-9.-]+/g,
+    // a password equal to the user name (`postgres:postgres@`) is a local default
+    pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/(?<u>[^\s:@/'"`<>]*):(?!\k<u>@)(?<s>[^\s:@/'"`<>]{3,})@[A-Za-z0-9.-]+/g,
+    valid: (password) => !isPlaceholder(password),
+  },
+  {
+    id: 'curl-basic-auth',
+    type: 'Basic Auth Credentials',
+    keywords: ['curl'],
+    pattern: /\bcurl\b[^\n]*?\s(?:-u|--user)\s*["']?[^\s:'"]+:(?<s>[^\s'"]{3,})/g,
     valid: (password) => !isPlaceholder(password),
   },
   {

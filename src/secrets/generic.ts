@@ -35,8 +35,8 @@ export function isLockfile(path: string): boolean {
 
 const QUOTED = `(?:[rbuf@]|new String\\()?(["'\`])((?:\\\\.|(?!\\1).)*)\\1`;
 const ASSIGNMENT = new RegExp(
-  // key (optionally quoted or subscripted), an optional type annotation, the operator
-  `(?<key>[A-Za-z_$@][\\w$@.-]*)(?:["'\`]?\\])?["'\`]?(?:\\s*:\\s*&?'?[A-Za-z][\\w<>\\[\\]?]{0,30})?\\s*(?<op>:=|=>|\\|\\|=|\\?\\?=|\\?=|==|=|:|<-|\\s+is\\s+)\\s*`,
+  // key (optionally quoted or subscripted), the operator (`: Type =` for typed declarations)
+  `(?<key>[A-Za-z_$@][\\w$@.-]*)(?:["'\`]?\\])?["'\`]?\\s*(?<op>:\\s*&?'?[A-Za-z][\\w<>\\[\\]?]{0,30}\\s+=(?=\\s)|:=|=>|\\|\\|=|\\?\\?=|\\?=|==|=|:|<-|\\s+is\\s+)\\s*`,
   'g',
 );
 const QUOTED_AT = new RegExp(`^${QUOTED}`);
@@ -44,14 +44,17 @@ const XML_ELEMENT = /<(?<key>[A-Za-z_][\w:.-]*)>(?<value>[^<\s]+)<\/\k<key>>/g;
 const PAIR = /(["'])(?<key>[\w.-]+)\1\s*,\s*(["'])(?<value>(?:(?!\3).)+)\3/g;
 const XML_KEY_VALUE = /\b(?:key|name)\s*=\s*"(?<key>[^"]+)"\s+value\s*=\s*"(?<value>[^"]*)"/gi;
 const FLAG_OR_ENV = /(?:^\s*ENV\s+|\s--)(?<key>[A-Za-z][\w-]*)\s+(?<value>[^\s-]\S*)/g;
-const ANY_QUOTED = /(["'`])([A-Za-z0-9+/=_-]{16,})\1/g;
+/** Prose: "use the token Zq8w…", "the password is …". */
+const PROSE = /\b(?<key>password|passphrase|passwd|token|secret|api[ _-]?key|access[ _-]?key)\s+(?:is\s+|was\s+)?["'`]?(?<value>[^\s"'`]{16,}?)[.,;:)]*(?=["'`]?(?:\s|$))/gi;
+/** Quoted strings as detect-secrets sees them (a backticked code span in prose is not one). */
+const ANY_QUOTED = /(["'])([A-Za-z0-9+/=_-]{16,})\1/g;
 
 /** Every key/value pair and quoted string on one line. */
 export function candidates(line: string, path: string): Candidate[] {
   const found: Candidate[] = [];
   const literalUnquoted = !CODE.test(path);
   for (const m of line.matchAll(ASSIGNMENT)) {
-    if (line[m.index - 1] === '{' || line[m.index - 1] === '$') continue; // ${VAR:-default}
+    if (line[m.index - 1] === '$' || line.slice(m.index - 2, m.index) === '${') continue; // ${VAR:-default}
     const start = m.index + m[0].length;
     const rest = line.slice(start);
     // `key:value` with no space is a URL, an ARN or a scheme, not a YAML/JSON pair
@@ -66,10 +69,11 @@ export function candidates(line: string, path: string): Candidate[] {
       if (value) found.push({ key: m.groups!.key, value, column: start, quoted: false });
     }
   }
-  for (const re of [XML_ELEMENT, PAIR, XML_KEY_VALUE, FLAG_OR_ENV]) {
+  for (const re of [XML_ELEMENT, PAIR, XML_KEY_VALUE, FLAG_OR_ENV, PROSE]) {
     for (const m of line.matchAll(re)) {
       const value = m.groups!.value!.replace(/^["']|["']$/g, '');
-      found.push({ key: m.groups!.key, value, column: line.indexOf(value, m.index), quoted: true });
+      const column = line.indexOf(value, m.index);
+      if (!found.some((c) => c.column === column)) found.push({ key: m.groups!.key, value, column, quoted: true });
     }
   }
   for (const m of line.matchAll(ANY_QUOTED)) {

@@ -10,7 +10,7 @@ export type KeyClass = 'password' | 'secret';
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort']);
 const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'signingkey', 'masterkey']);
 /** Words that may follow the credential word and still name the credential itself. */
-const VALUE_TAIL = new Set(['key', 'value', 'string', 'str', 'text', 'b64', 'base64', 'hex', 'raw', 'data', 'plain', 'prod', 'production', 'dev', 'development', 'staging', 'live', 'local', 'old', 'new', 'current', 'secondary', 'primary', 'secret', 'token', 'encoded', 'override']);
+const VALUE_TAIL = new Set(['key', 'value', 'string', 'str', 'text', 'b64', 'base64', 'hex', 'raw', 'data', 'plain', 'prod', 'production', 'dev', 'development', 'staging', 'live', 'local', 'old', 'new', 'current', 'secondary', 'primary', 'secret', 'token', 'encoded', 'override', 'base']);
 /** Words before the credential word that make it something other than a credential. */
 const NOT_CREDENTIAL = new Set(['public', 'publishable', 'pub', 'forgot', 'sort', 'partition', 'foreign', 'cache', 'idempotency', 'lookup', 'hot', 'shortcut', 'csrf', 'xsrf', 'next', 'page', 'max', 'min', 'num', 'number', 'label', 'placeholder', 'i18n', 'translation', 'object', 'registry', 'map', 'dict', 'row', 'primary', 'unique', 'composite', 'sign', 'encrypt', 'decrypt', 'verify', 'ssh', 'test', 'mock', 'dummy', 'fake', 'example', 'sample', 'fixture', 'stub']);
 
@@ -63,6 +63,7 @@ const REFERENCE = [
   /^\{[A-Za-z_]+\}$/,
   /\b(?:os\.environ|process\.env|getenv|System\.getenv|ENV\[|secretKeyRef|valueFrom|vault:|ref\+|ssm:|arn:aws)/i,
   /^ENC\[|\$ANSIBLE_VAULT/,
+  /^![A-Za-z]+$/, // a YAML tag (`!vault |`, `!Ref`) with the value on the next lines
 ];
 
 const PLACEHOLDER_PARTS = ['your', 'replace', 'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'sample', 'dummy', 'fake', 'mock', 'test', 'todo', 'fixme', 'redacted', 'removed', 'notreal', 'not-a-real', 'not_a_real', 'xxx', '***', '...', 'lorem', 'insert', 'enter-', 'enter_', 'goes-here', 'goes_here', '_here', '-here'];
@@ -96,7 +97,8 @@ export function isCredentialValue(value: string, cls: KeyClass): boolean {
   if (value.length < 6 || isPlaceholder(value) || isNotCredentialShape(value)) return false;
   const hasLetter = /[A-Za-z]/.test(value);
   const hasDigit = /\d/.test(value);
-  const hasSymbol = /[^A-Za-z0-9]/.test(value);
+  // `-`, `_` and `.` join words in names (`postgres-password`, `orders-db-credentials`)
+  const hasSymbol = /[!-,/:-@[-^`{-~]/.test(value);
   if (cls === 'password') return hasLetter && (hasDigit || hasSymbol) && shannonEntropy(value) >= 2.5;
   return value.length >= 16 && hasLetter && hasDigit && shannonEntropy(value) >= 3;
 }

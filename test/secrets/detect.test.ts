@@ -1,0 +1,204 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { scanText, uniqueHits, shannonEntropy } from '../../src/secrets/index.js';
+
+/** Lines in file types, key names and prose beyond the conformance corpus' templates. */
+const secrets: Array<[string, string]> = [
+  ['app.properties', 'db.password=Quartz-otter8812'],
+  ['app.properties', 'spring.datasource.password = Tundra#4471x'],
+  ['settings.toml', 'api_secret = "a8Fk29dLq0Zx7PwRt5YvB3nM1cJ6hE4s"'],
+  ['Main.kt', 'val apiKey: String = "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF"'],
+  ['main.rs', 'const API_TOKEN: &str = "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF";'],
+  ['Program.cs', 'private const string ClientSecret = "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF";'],
+  ['config.php', "define('DB_PASSWORD', 'Harbor!maple2291');"],
+  ['config.php', "$db_pass = 'Harbor!maple2291';"],
+  ['config.php', "'password' => 'Harbor!maple2291',"],
+  ['app.rb', 'config.api_key = "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF"'],
+  ['app.rb', 'API_KEY: "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF"'],
+  ['web.config', '<add key="ApiKey" value="Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF" />'],
+  ['settings.xml', '<password>Harbor!maple2291</password>'],
+  ['values.yaml', '  adminPassword: Harbor!maple2291'],
+  ['.github/workflows/ci.yml', '      SLACK_BOT_TOKEN: xoxb-123456789012-1234567890123-Zq8wX2pL9mN4vB7cR1tY6uIo'],
+  ['Dockerfile', 'ENV API_TOKEN=Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF'],
+  ['Dockerfile', 'ENV API_TOKEN Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF'],
+  ['notes.md', 'The staging database password is `Harbor!maple2291`.'],
+  ['notes.md', 'password: Harbor!maple2291'],
+  ['notes.txt', 'Use the token Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF for the partner API.'],
+  ['run.sh', 'mysql -u root --password=Harbor!maple2291 orders'],
+  ['run.sh', 'curl -u admin:Harbor!maple2291 https://x'],
+  ['main.go', 'dbPwd := "Harbor!maple2291"'],
+  ['main.go', 'cfg := Config{Password: "Harbor!maple2291"}'],
+  ['app.py', 'conn = psycopg2.connect(host="db", password="Harbor!maple2291")'],
+  ['app.py', 'client = Client(api_key="Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF")'],
+  ['app.js', 'const opts = { secretAccessKey: "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dFg12345Ab" };'],
+  ['app.ts', 'headers["x-api-key"] = "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF";'],
+  ['app.ts', 'this.secret = "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF";'],
+  ['docker-compose.yml', '      POSTGRES_PASSWORD: Harbor!maple2291'],
+  ['k8s.yaml', '  password: SGFyYm9yIW1hcGxlMjI5MQ=='],
+  ['terraform.tfvars', 'db_password = "Harbor!maple2291"'],
+  ['.env', 'STRIPE_KEY=sk_live_Zq8wX2pL9mN4vB7cR1tY6uI3'],
+  ['config.json', '{"client_secret":"Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF"}'],
+  ['a.ini', 'passwd = Harbor!maple2291'],
+  ['setup.cfg', 'secret_key_base = 9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddcc'],
+];
+
+const nonSecrets: Array<[string, string]> = [
+  ['notes.md', 'Set the password in the settings page, then click Save.'],
+  ['notes.md', 'Your API key is shown on the dashboard under Settings → API.'],
+  ['app.py', 'password = input("Password: ")'],
+  ['app.py', 'token = request.args["token"]'],
+  ['app.py', 'api_key = settings.API_KEY'],
+  ['app.js', 'const token = await getToken();'],
+  ['app.js', 'const password = req.body.password;'],
+  ['values.yaml', '  existingSecret: orders-db-credentials'],
+  ['values.yaml', '  passwordKey: postgres-password'],
+  ['app.yaml', 'token_endpoint: https://auth.example.com/oauth/token'],
+  ['main.go', 'var ErrBadPassword = errors.New("bad password")'],
+  ['app.properties', 'password.min.length=12'],
+  ['a.ts', 'const SECRET_HEADER = "X-Hub-Signature-256";'],
+  ['a.ts', 'export const tokenKey = "auth.token";'],
+  ['a.md', 'Run `git checkout 4f2c1a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39` to reproduce.'],
+  ['a.json', '{"sha": "4f2c1a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39"}'],
+  ['a.py', 'PASSWORD_RESET_TIMEOUT = 3600'],
+  ['a.py', 'SESSION_COOKIE_NAME = "sessionid"'],
+  ['a.yaml', 'password: ${DB_PASSWORD}'],
+  ['a.yaml', 'password: !vault |'],
+  ['a.yml', '      token: ${{ secrets.GITHUB_TOKEN }}'],
+  ['a.tf', 'password = var.db_password'],
+  ['a.tf', 'password = random_password.db.result'],
+  ['a.java', 'String password = System.getenv("DB_PASSWORD");'],
+  ['a.cs', 'var key = Configuration["ApiKey"];'],
+  ['a.go', 'apiKey := os.Getenv("API_KEY")'],
+  ['a.rb', "password = ENV.fetch('DB_PASSWORD')"],
+  ['a.php', "$password = getenv('DB_PASSWORD');"],
+  ['a.sh', 'read -s -p "Password: " PASSWORD'],
+  ['a.md', '| `api_key` | string | Your API key |'],
+  ['a.py', 'key = "user:profile:v2"'],
+  ['a.py', 'cache_key = f"orders:{order_id}"'],
+  ['a.yml', 'image: ghcr.io/acme/orders@sha256:4f2c1a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a394f2c1a9e8b7d6c5b4a3900ff'],
+  ['a.js', 'const password = "";'],
+  ['a.py', 'password = None'],
+  ['a.txt', 'TOKEN_URL=https://login.example.com/token'],
+  ['a.env', 'SECRET_ARN=arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-db-AbCdEf'],
+  ['a.py', 'password_hash = "$2b$12$KIXQJ8vG1yF0q9ZC1k9OeuQ5Z3hX6c6bQ0v6ZpYH3m7nU2lW0kq1e"'],
+  ['a.yaml', 'api_key: "{{ api_key }}"'],
+  ['a.ini', 'password = <your password>'],
+  ['a.env', 'DB_PASSWORD='],
+  ['a.js', "i18n.t('settings.apiKey')"],
+  ['a.go', '// Token is the access token used to call the API'],
+  ['README.md', 'To rotate the secret key, run `rails credentials:edit` and restart the service.'],
+  ['README.md', 'The token expires after 3600 seconds; refresh it with the refresh token endpoint.'],
+  ['README.md', 'Pass your API key in the `X-Api-Key` header. Keys look like `sk_live_...`.'],
+  ['docs/auth.md', 'Authorization: Bearer <token>'],
+  ['docs/auth.md', 'Authorization: Bearer $TOKEN'],
+  ['docs/auth.md', 'curl -H "Authorization: Bearer ${API_TOKEN}" https://api.example.com'],
+  ['docs/auth.md', 'curl -u "$USER:$PASSWORD" https://api.example.com'],
+  ['docs/auth.md', 'postgres://user:password@localhost:5432/db'],
+  ['docs/auth.md', 'postgres://postgres:postgres@localhost:5432/app'],
+  ['docs/auth.md', 'redis://:${REDIS_PASSWORD}@redis:6379'],
+  ['docs/auth.md', 'mongodb://<username>:<password>@cluster0.mongodb.net'],
+  ['docs/auth.md', 'amqp://guest:guest@localhost:5672/'],
+  ['src/a.ts', "const re = /password\\s*=\\s*['\"](.+)['\"]/;"],
+  ['src/a.ts', 'if (password.length < MIN_PASSWORD_LENGTH) throw new Error("too short");'],
+  ['src/a.ts', 'const hashed = await bcrypt.hash(password, 10);'],
+  ['src/a.py', 'assert response.json()["token_type"] == "bearer"'],
+  ['src/a.py', 'HASH = "5d41402abc4b2a76b9719d911017c592"'],
+  ['src/a.py', 'CHECKSUM = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"'],
+  ['src/a.go', 'const userAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36"'],
+  ['src/a.js', 'const FONT = "Inter-Variable-Regular-v4.woff2";'],
+  ['src/a.js', 'import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";'],
+  ['src/a.js', "const clientId = '1234567890-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com';"],
+  ['config.yaml', 'secretName: orders-db'],
+  ['config.yaml', 'secret: orders-tls'],
+  ['config.yaml', 'tokenTTL: 15m'],
+  ['config.yaml', 'key: app.kubernetes.io/name'],
+  ['config.yaml', 'auth: required'],
+  ['config.yaml', 'password_policy: strong'],
+  ['config.yaml', 'api_key_header: X-Api-Key'],
+  ['i18n/es.json', '"password": "Contraseña",'],
+  ['i18n/ja.json', '"password": "パスワード",'],
+  ['i18n/pt.json', '"token_help": "Cole seu token aqui",'],
+  ['a.html', '<input type="password" name="pwd" value="" placeholder="••••••••">'],
+  ['a.md', 'Commit `a94a8fe5ccb19ba61c4c0873d391e987982fbbd3` fixed it.'],
+  ['a.txt', 'sha256sum: 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824'],
+  ['go.sum', 'github.com/x/y v1.2.3 h1:abcdEFGHijklMNOPqrstUVWXyz0123456789+/ABCD='],
+  ['requirements.txt', 'requests==2.31.0 --hash=sha256:58cd2187c01e70e6e26505bca751777aa9f2ee0b7f4300988b709f44e013003f'],
+  ['a.py', 'password = "hunter2"'],
+  ['a.py', 'api_key = "sk_test_XXXXXXXXXXXXXXXXXXXXXXXX"'],
+  ['a.env', 'GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'],
+  ['a.env', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+  ['a.env', 'SECRET_KEY=your-secret-key-here'],
+  ['a.env', 'JWT_SECRET=please-change-this-in-production'],
+  ['a.env', 'PASSWORD=<PASSWORD>'],
+  ['a.env', 'API_KEY=********'],
+  ['a.env', 'API_KEY=REPLACE_WITH_YOUR_KEY'],
+  ['a.py', 'API_KEY = "sk-...abcd"'],
+  ['a.py', "DEFAULT_PASSWORD_HASHERS = ['django.contrib.auth.hashers.PBKDF2PasswordHasher']"],
+  ['a.java', 'private static final String PASSWORD_PATTERN = "^(?=.*[0-9])(?=.*[a-z]).{8,}$";'],
+  ['a.java', 'String token = jwtService.generateToken(user);'],
+  ['a.kt', 'val secret: String by lazy { System.getenv("SECRET") }'],
+  ['a.rs', 'let password = std::env::var("DB_PASSWORD")?;'],
+  ['a.cs', 'public string Password { get; set; }'],
+  ['a.swift', 'let token = try await auth.fetchToken()'],
+  ['a.yaml', '        secretKeyRef:\n          name: db\n          key: password'],
+  ['a.yaml', 'password: "{{ .Values.db.password }}"'],
+  ['a.tf', 'secret_string = jsonencode({ password = random_password.db.result })'],
+  ['a.md', 'The password must contain at least 12 characters, including a digit.'],
+  ['a.md', 'Generate a token at https://github.com/settings/tokens and export it as GITHUB_TOKEN.'],
+  ['a.md', '- `token` (string, required): the access token returned by /oauth/token'],
+];
+
+const found = (file: string, text: string) => uniqueHits(scanText(`${text}\n`, file));
+
+test('credentials are found across file types, key names and prose', () => {
+  const missed = secrets.filter(([file, text]) => found(file, text).length === 0);
+  assert.deepEqual(missed, []);
+});
+
+test('references, placeholders, labels, digests and code are not reported', () => {
+  const reported = nonSecrets.filter(([file, text]) => found(file, text).length > 0);
+  assert.deepEqual(reported, []);
+});
+
+test('the reported secret is the value itself, on its line and column', () => {
+  const hits = found('app/settings.py', 'import os\nDB_PASSWORD = "Harbor!maple2291"  # prod');
+  assert.equal(hits.length, 1);
+  assert.deepEqual([hits[0]!.line, hits[0]!.column, hits[0]!.secret, hits[0]!.rule], [2, 16, 'Harbor!maple2291', 'keyword']);
+});
+
+test('GitHub tokens must carry their CRC32 checksum', () => {
+  // ghp_ + 30 random characters + base62(CRC32) padded to 6
+  const valid = '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';
+  const broken = valid.slice(0, -1) + (valid.endsWith('Q') ? 'R' : 'Q');
+  assert.equal(found('a.txt', valid).filter((h) => h.rule === 'github-ghp').length, 1);
+  assert.equal(found('a.txt', broken).filter((h) => h.rule === 'github-ghp').length, 0);
+});
+
+test('inline allowlist comments silence their line (and the next, for nextline)', () => {
+  const key = 'sk_live_3tehh5g73f3UpQ4emGDzH7K3';
+  assert.equal(found('a.py', `KEY = "${key}"`).length, 1);
+  assert.equal(found('a.py', `KEY = "${key}"  # pragma: allowlist secret`).length, 0);
+  assert.equal(found('a.js', `const k = "${key}"; // gitleaks:allow`).length, 0);
+  assert.equal(found('a.py', `# pragma: allowlist nextline secret\nKEY = "${key}"`).length, 0);
+  assert.equal(found('a.py', `# pragma: allowlist nextline secret\nX = 1\nKEY = "${key}"`).length, 1);
+});
+
+test('private keys are reported at the BEGIN marker and hashed as detect-secrets does', () => {
+  const pem = ['-----BEGIN RSA PRIVATE KEY-----', 'MIICex4CAQACgYFBSeRp9rh3B+grb/YgeIZE6/+w3jbjGOH27qWDmV249eWMxYZ7', '-----END RSA PRIVATE KEY-----'].join('\n');
+  const [hit] = found('id_rsa', pem);
+  assert.equal(hit!.secret, '-----BEGIN RSA PRIVATE KEY-----');
+  assert.equal(hit!.hashedSecret, 'be4fc4886bd949b369d5e092eb87494f12e57e5b'); // sha1('BEGIN RSA PRIVATE KEY')
+  assert.equal(found('docs.md', 'Keys start with -----BEGIN RSA PRIVATE KEY----- and end with a footer.').length, 0);
+});
+
+test('entropy is measured in bits per character', () => {
+  assert.equal(shannonEntropy('aaaa'), 0);
+  assert.equal(shannonEntropy('abcd'), 2);
+  assert.equal(shannonEntropy('0123456789abcdef'), 4);
+});
+
+test('lockfiles only hold digests of public artifacts; provider tokens are still found there', () => {
+  const integrity = '"integrity": "sha512-m61LnsgBWij1z/+NW36Z9PetPx9DUmxTAD89nOtuRxJWBq4gTih0KscRE4WkydLu5kj7RVw8IdCr+NuI7BCqEQ=="';
+  assert.equal(found('package-lock.json', integrity).length, 0);
+  assert.equal(found('package-lock.json', '"resolved": "https://u: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@npm.pkg.github.com/x"').length, 1);
+});
