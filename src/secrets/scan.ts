@@ -121,8 +121,8 @@ export function scanText(text: string, file: string, options: ScanTextOptions = 
  * One hit per secret per line, for reporting: the first detector wins (providers come
  * first), and a generic hit inside a provider's match is the same secret seen twice.
  */
-export function uniqueHits(hits: SecretHit[]): SecretHit[] {
-  const kept: SecretHit[] = [];
+export function uniqueHits<T extends SecretHit>(hits: T[]): T[] {
+  const kept: T[] = [];
   for (const h of hits) {
     const same = kept.some(
       (k) =>
@@ -133,5 +133,5 @@ export function uniqueHits(hits: SecretHit[]): SecretHit[] {
     );
     if (!same) kept.push(h);
   }
-  return kept;
+  return kept.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : 0));
 }

@@ -1,5 +1,6 @@
 import type { Suite } from '../suite.js';
+import { secretsBaseline } from './secrets-baseline.js';
 import { secretsSamples } from './secrets-samples.js';
 
 /** Every conformance suite: one file each, registered here. */
-export const suites: Suite[] = [secretsSamples];
+export const suites: Suite[] = [secretsSamples, secretsBaseline];
