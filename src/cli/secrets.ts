@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { UserError } from '../util/errors.js';
@@ -51,6 +51,10 @@ function scan(paths: string[], flags: ScanFlags): void {
     settings.maxBytes = bytes;
   }
   if (!flags.gitignore) settings.gitignore = false;
+  // the baseline holds hashes of secrets, not secrets
+  for (const file of [flags.baseline, flags.writeBaseline]) {
+    if (file) settings.allowPaths = [...(settings.allowPaths ?? []), `/${relative(process.cwd(), resolve(file)).split(sep).join('/')}`];
+  }
   if (!flags.skipBinary) settings.skipBinary = false;
 
   const cwd = process.cwd();

@@ -22,14 +22,16 @@ export function auditItems(baseline: Baseline): AuditItem[] {
     .map((entry, i) => ({ index: i + 1, entry }));
 }
 
-/** An entry by its index, its `file:line`, or a prefix (7+ characters) of its hashed secret. */
+/** Entries by index, `file:line`, or a prefix (7+ characters) of the hashed secret, with the other entries for the same secret. */
 export function select(items: AuditItem[], selector: string): AuditItem[] {
   let found: AuditItem[];
   if (/^\d+$/.test(selector)) found = items.filter((i) => i.index === Number(selector));
   else if (/^[0-9a-f]{7,40}$/.test(selector)) found = items.filter((i) => i.entry.hashed_secret.startsWith(selector));
   else found = items.filter((i) => `${i.entry.filename}:${i.entry.line_number}` === selector);
   if (found.length === 0) throw new UserError(`audit: no baseline entry matches "${selector}" (an index, file:line or hashed secret)`);
-  return found;
+  // a verdict is about a secret: every entry for it in that file (one per detector) shares it
+  const secrets = new Set(found.map((i) => `${i.entry.filename}\0${i.entry.hashed_secret}`));
+  return items.filter((i) => secrets.has(`${i.entry.filename}\0${i.entry.hashed_secret}`));
 }
 
 /** Marks the selected entries; returns how many changed. */

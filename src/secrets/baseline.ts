@@ -80,7 +80,7 @@ const timestamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
 export function buildBaseline(hits: SecretHit[], previous?: Baseline, now = new Date()): Baseline {
   const audits = new Map<string, BaselineEntry>();
   for (const entries of Object.values(previous?.results ?? {})) {
-    for (const e of entries) audits.set(`${e.filename}\0${e.hashed_secret}\0${e.type}`, e);
+    for (const e of entries) if (e.is_secret !== undefined) audits.set(`${e.filename}\0${e.hashed_secret}`, e);
   }
   const byFile = new Map<string, Map<string, BaselineEntry>>();
   for (const h of hits) {
@@ -89,7 +89,7 @@ export function buildBaseline(hits: SecretHit[], previous?: Baseline, now = new 
     const key = `${h.type}\0${h.hashedSecret}\0${h.line}`;
     if (entries.has(key)) continue;
     const entry: BaselineEntry = { type: h.type, filename: h.file, hashed_secret: h.hashedSecret, is_verified: false, line_number: h.line };
-    const audited = audits.get(`${h.file}\0${h.hashedSecret}\0${h.type}`);
+    const audited = audits.get(`${h.file}\0${h.hashedSecret}`);
     if (audited?.is_secret !== undefined) entry.is_secret = audited.is_secret;
     entries.set(key, entry);
   }

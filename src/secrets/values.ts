@@ -12,7 +12,7 @@ const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'c
 /** Words that may follow the credential word and still name the credential itself. */
 const VALUE_TAIL = new Set(['key', 'value', 'string', 'str', 'text', 'b64', 'base64', 'hex', 'raw', 'data', 'plain', 'prod', 'production', 'dev', 'development', 'staging', 'live', 'local', 'old', 'new', 'current', 'secondary', 'primary', 'secret', 'token', 'encoded', 'override', 'base']);
 /** Words before the credential word that make it something other than a credential. */
-const NOT_CREDENTIAL = new Set(['public', 'publishable', 'pub', 'forgot', 'sort', 'partition', 'foreign', 'cache', 'idempotency', 'lookup', 'hot', 'shortcut', 'csrf', 'xsrf', 'next', 'page', 'max', 'min', 'num', 'number', 'label', 'placeholder', 'i18n', 'translation', 'object', 'registry', 'map', 'dict', 'row', 'primary', 'unique', 'composite', 'sign', 'encrypt', 'decrypt', 'verify', 'ssh', 'test', 'mock', 'dummy', 'fake', 'example', 'sample', 'fixture', 'stub']);
+const NOT_CREDENTIAL = new Set(['hashed', 'hash', 'public', 'publishable', 'pub', 'forgot', 'sort', 'partition', 'foreign', 'cache', 'idempotency', 'lookup', 'hot', 'shortcut', 'csrf', 'xsrf', 'next', 'page', 'max', 'min', 'num', 'number', 'label', 'placeholder', 'i18n', 'translation', 'object', 'registry', 'map', 'dict', 'row', 'primary', 'unique', 'composite', 'sign', 'encrypt', 'decrypt', 'verify', 'ssh', 'test', 'mock', 'dummy', 'fake', 'example', 'sample', 'fixture', 'stub']);
 
 /** Splits an identifier into lower-case words: `awsSecretAccessKey` → aws secret access key. */
 export function keyWords(key: string): string[] {
