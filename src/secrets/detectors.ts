@@ -103,7 +103,7 @@ export const detectors: Detector[] = [
     type: 'Basic Auth Credentials',
     keywords: ['://'],
     // a password equal to the user name (`postgres:postgres@`) is a local default
-    pattern: /\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}:\/\/(?<u>[^\s:@/'"`<>]*):(?!\k<u>@)(?<s>[^\s:@/'"`<>]{3,})@[A-Za-z0-9.-]+/g,
+    pattern: /:\/\/(?<u>[^\s:@/'"`<>]*):(?!\k<u>@)(?<s>[^\s:@/'"`<>]{3,})@[A-Za-z0-9.-]+/g,
     valid: (password) => !isPlaceholder(password),
   },
   {

@@ -50,9 +50,27 @@ const PROSE = /\b(?<key>password|passphrase|passwd|token|secret|api[ _-]?key|acc
 const ANY_QUOTED = /(["'])([A-Za-z0-9+/=_-]{16,})\1/g;
 
 /** Every key/value pair and quoted string on one line. */
-export function candidates(line: string, path: string): Candidate[] {
+export function candidates(line: string, path: string, literalUnquoted = !CODE.test(path)): Candidate[] {
   const found: Candidate[] = [];
-  const literalUnquoted = !CODE.test(path);
+  if (CREDENTIAL_WORD.test(line)) pairs(line, literalUnquoted, found);
+  if (line.includes('"') || line.includes("'")) {
+    for (const m of line.matchAll(ANY_QUOTED)) {
+      if (found.some((c) => c.column === m.index + 1)) continue;
+      const key = KEY_BEFORE.exec(line.slice(0, m.index))?.[1];
+      found.push({ key, value: m[2]!, column: m.index + 1, quoted: true });
+    }
+  }
+  return found;
+}
+
+/** The key a quoted string is assigned to, read backwards from the quote. */
+const KEY_BEFORE = /([A-Za-z_$@][\w$@.-]*)["'`]?\]?\s*(?::=|=>|=|:)\s*$/;
+
+/** A cheap test for a line where a key could name a credential (a superset of values.ts' words). */
+const CREDENTIAL_WORD = /pass|pwd|pswd|secret|token|key|auth|cred|pat|bearer|contrase/i;
+const CREDENTIAL_WORDS = new RegExp(CREDENTIAL_WORD.source, 'gi');
+
+function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void {
   for (const m of line.matchAll(ASSIGNMENT)) {
     if (line[m.index - 1] === '$' || line.slice(m.index - 2, m.index) === '${') continue; // ${VAR:-default}
     const start = m.index + m[0].length;
@@ -76,10 +94,6 @@ export function candidates(line: string, path: string): Candidate[] {
       if (!found.some((c) => c.column === column)) found.push({ key: m.groups!.key, value, column, quoted: true });
     }
   }
-  for (const m of line.matchAll(ANY_QUOTED)) {
-    if (!found.some((c) => c.column === m.index + 1)) found.push({ value: m[2]!, column: m.index + 1, quoted: true });
-  }
-  return found;
 }
 
 /** Text around a value that says it is a digest, public key material or ciphertext. */
@@ -105,10 +119,20 @@ function entropyHit(c: Candidate, line: string): LineHit | undefined {
   return undefined;
 }
 
-/** Keyword and entropy findings on one line. `lockfile`: only digests here, skip both. */
-export function scanLine(line: string, path: string): LineHit[] {
+/** Keyword and entropy findings on each line; `index` is the line's 0-based position. */
+export function scanLines(text: string, lines: string[], lineOf: (offset: number) => number, path: string): Array<LineHit & { index: number }> {
+  const literalUnquoted = !CODE.test(path);
+  // one pass over the whole text picks the lines worth a closer look
+  const worth = new Set<number>();
+  for (const re of [CREDENTIAL_WORDS, ANY_QUOTED]) for (const m of text.matchAll(re)) worth.add(lineOf(m.index));
+  return [...worth]
+    .sort((a, b) => a - b)
+    .flatMap((index) => scanLine(lines[index]!, path, literalUnquoted).map((h) => ({ ...h, index })));
+}
+
+function scanLine(line: string, path: string, literalUnquoted: boolean): LineHit[] {
   const hits: LineHit[] = [];
-  for (const c of candidates(line, path)) {
+  for (const c of candidates(line, path, literalUnquoted)) {
     const cls = c.key === undefined ? undefined : keyClass(c.key);
     if (cls !== undefined && isCredentialValue(c.value, cls)) {
       hits.push({ detector: 'keyword', type: 'Secret Keyword', secret: c.value, column: c.column });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { detectors, type Detector } from './detectors.js';
 import { dominantShare, shannonEntropy } from './entropy.js';
-import { isLockfile, scanLine } from './generic.js';
+import { isLockfile, scanLines } from './generic.js';
 
 /** One secret seen by one detector at one place. */
 export interface SecretHit {
@@ -36,8 +36,9 @@ export function sha1(text: string): string {
 }
 
 /** Lines that carry an inline allowlist comment, or follow a `nextline` one. */
-function allowlistedLines(lines: string[]): Set<number> {
+function allowlistedLines(text: string, lines: string[]): Set<number> {
   const allowed = new Set<number>();
+  if (!/pragma|gitleaks:allow/i.test(text)) return allowed;
   lines.forEach((line, i) => {
     if (!/pragma|gitleaks:allow/i.test(line)) return;
     if (/pragma:\s*(?:allow|white)list[ -]nextline[ -]secret/i.test(line)) allowed.add(i + 1);
@@ -46,14 +47,16 @@ function allowlistedLines(lines: string[]): Set<number> {
   return allowed;
 }
 
-const withIndices = new Map<Detector, RegExp>();
-function patternOf(d: Detector): RegExp {
-  let re = withIndices.get(d);
-  if (!re) {
-    re = new RegExp(d.pattern.source, d.pattern.flags.replace('d', '') + 'd');
-    withIndices.set(d, re);
-  }
-  return re;
+const KEYWORDS = [...new Set(detectors.flatMap((d) => d.keywords))].sort((a, b) => b.length - a.length);
+/** One pass for every keyword: at each position, the longest keyword starting there. */
+const KEYWORD_SCAN = new RegExp(`(?=(${KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}))`, 'g');
+
+/** The keywords that occur in `lower` (gitleaks' prefilter, as one regular expression). */
+function presentKeywords(lower: string): Set<string> {
+  const matched = new Set<string>();
+  for (const m of lower.matchAll(KEYWORD_SCAN)) matched.add(m[1]!);
+  // a shorter keyword inside a longer one found at the same place (`sk` in `sk_live`)
+  return new Set(KEYWORDS.filter((k) => [...matched].some((m) => m.includes(k))));
 }
 
 function accepted(d: Detector, secret: string): boolean {
@@ -81,7 +84,7 @@ export function scanText(text: string, file: string, options: ScanTextOptions = 
     }
     return lo;
   };
-  const allowed = allowlistedLines(lines);
+  const allowed = allowlistedLines(text, lines);
   const hits: SecretHit[] = [];
   const add = (rule: string, type: string, secret: string, index: number, column: number, score: number, hashText = secret): void => {
     if (allowed.has(index)) return;
@@ -98,21 +101,20 @@ export function scanText(text: string, file: string, options: ScanTextOptions = 
     });
   };
 
-  const lower = text.toLowerCase();
+  const present = presentKeywords(text.toLowerCase());
   for (const d of detectors) {
-    if (d.keywords.length > 0 && !d.keywords.some((k) => lower.includes(k))) continue;
-    for (const m of text.matchAll(patternOf(d))) {
+    if (d.keywords.length > 0 && !d.keywords.some((k) => present.has(k))) continue;
+    for (const m of text.matchAll(d.pattern)) {
       const secret = m.groups?.s ?? m[0];
       if (!accepted(d, secret)) continue;
-      const start = m.indices?.groups?.s?.[0] ?? m.index;
+      // the secret group ends every keyed pattern, so its last occurrence in the match is it
+      const start = m.index + m[0].lastIndexOf(secret);
       const index = lineOf(start);
       add(d.id, d.type, secret, index, start - starts[index]!, d.score ?? 8, d.hashText?.(secret));
     }
   }
   if (!isLockfile(file)) {
-    lines.forEach((line, index) => {
-      for (const h of scanLine(line, file)) add(h.detector, h.type, h.secret, index, h.column, GENERIC_SCORE);
-    });
+    for (const h of scanLines(text, lines, lineOf, file)) add(h.detector, h.type, h.secret, h.index, h.column, GENERIC_SCORE);
   }
   return hits;
 }
