@@ -44,14 +44,27 @@ const XML_ELEMENT = /<(?<key>[A-Za-z_][\w:.-]*)>(?<value>[^<\s]+)<\/\k<key>>/g;
 const PAIR = /(["'])(?<key>[\w.-]+)\1\s*,\s*(["'])(?<value>(?:(?!\3).)+)\3/g;
 const XML_KEY_VALUE = /\b(?:key|name)\s*=\s*"(?<key>[^"]+)"\s+value\s*=\s*"(?<value>[^"]*)"/gi;
 const FLAG_OR_ENV = /(?:^\s*ENV\s+|\s--)(?<key>[A-Za-z][\w-]*)\s+(?<value>[^\s-]\S*)/g;
-/** Prose: "use the token Zq8w…", "the password is …". */
-const PROSE = /\b(?<key>password|passphrase|passwd|token|secret|api[ _-]?key|access[ _-]?key)\s+(?:is\s+|was\s+)?["'`]?(?<value>[^\s"'`]{16,}?)[.,;:)]*(?=["'`]?(?:\s|$))/gi;
+/** Prose: "use the token Zq8w…", "the password for staging is …", "password for the VPN: …". */
+const PROSE =
+  /\b(?<key>password|passphrase|passwd|token|secret|api[ _-]?key|access[ _-]?key)\b(?:\s+(?:is|was)\s+|[^\n"'`:=.]{0,40}?(?:\s(?:is|was)\s+|:\s+)|\s+)["'`]?(?<value>[^\s"'`]{6,}?)[.,;:)]*(?=["'`]?(?:\s|$))/gi;
+/** Statements that set a password without a key: SQL, PowerShell. */
+const PASSWORD_STATEMENT = /\b(?<key>IDENTIFIED\s+BY|PASSWORD|ConvertTo-SecureString)\s+(["'])(?<value>[^"'\s]{6,})\2/gi;
+/** A user and password pair: `auth=("deploy", "…")`, `HTTPBasicAuth("deploy", "…")`. */
+const AUTH_PAIR = /\b(?<key>auth|basic_?auth|HTTPBasicAuth)\s*[=(]\s*\(?\s*(["'])[^"'\n]+\2\s*,\s*(["'])(?<value>[^"'\n]{6,})\3/gi;
+/** A key and a quoted value with only a space between: Groovy/Gradle, Ruby DSLs, nginx. */
+const KEY_SPACE_VALUE = /\b(?<key>[A-Za-z_][\w.]*)\s+(["'])(?<value>[^"'\s]{6,})\2/g;
+const FORMS = [XML_ELEMENT, PAIR, XML_KEY_VALUE, FLAG_OR_ENV, PASSWORD_STATEMENT, AUTH_PAIR, KEY_SPACE_VALUE];
+const WITH_PROSE = [...FORMS, PROSE];
+/** Where prose is: text files, or a comment in code. */
+const COMMENT = /^\s*(?:\/\/|#|\*|\/\*|--|;|<!--|%)/;
 /** Quoted strings as detect-secrets sees them (a backticked code span in prose is not one). */
 const ANY_QUOTED = /(["'])([A-Za-z0-9+/=_-]{16,})\1/g;
 
 /** Every key/value pair and quoted string on one line. */
-export function candidates(line: string, path: string, literalUnquoted = !CODE.test(path)): Candidate[] {
+export function candidates(raw: string, path: string, literalUnquoted = !CODE.test(path)): Candidate[] {
   const found: Candidate[] = [];
+  // JSON-in-a-string (notebooks, escaped configs): read `\"key\": \"value\"` as `"key": "value"`
+  const line = raw.includes('\\"') ? raw.replace(/\\"/g, '"') : raw;
   if (CREDENTIAL_WORD.test(line)) pairs(line, literalUnquoted, found);
   if (line.includes('"') || line.includes("'")) {
     for (const m of line.matchAll(ANY_QUOTED)) {
@@ -67,8 +80,15 @@ export function candidates(line: string, path: string, literalUnquoted = !CODE.t
 const KEY_BEFORE = /([A-Za-z_$@][\w$@.-]*)["'`]?\]?\s*(?::=|=>|=|:)\s*$/;
 
 /** A cheap test for a line where a key could name a credential (a superset of values.ts' words). */
-const CREDENTIAL_WORD = /pass|pwd|pswd|secret|token|key|auth|cred|pat|bearer|contrase/i;
+const CREDENTIAL_WORD = /pass|pwd|pswd|secret|token|key|auth|cred|pat|bearer|contrase|identified|securestring/i;
 const CREDENTIAL_WORDS = new RegExp(CREDENTIAL_WORD.source, 'gi');
+
+/** Whether `index` is inside a double-quoted string on the line (`"Server=db;Password=…"`). */
+function insideString(line: string, index: number): boolean {
+  let quotes = 0;
+  for (let i = 0; i < index; i++) if (line[i] === '"' && line[i - 1] !== '\\') quotes++;
+  return quotes % 2 === 1;
+}
 
 function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void {
   for (const m of line.matchAll(ASSIGNMENT)) {
@@ -81,17 +101,20 @@ function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void
     if (q) {
       const column = start + q[0].indexOf(q[1]!) + 1;
       found.push({ key: m.groups!.key, value: q[2]!, column, quoted: true });
-    } else if (literalUnquoted && m.groups!.op!.trim() !== 'is') {
-      const raw = /^[^\s'"`,;)}\]<>]+/.exec(rest)?.[0];
+    } else if ((literalUnquoted || insideString(line, m.index)) && m.groups!.op!.trim() !== 'is') {
+      // `Password=…;` in a connection string, `password=…&` in a URL query
+      const raw = /^[^\s'"`,;&)}\]<>]+/.exec(rest)?.[0];
       const value = raw?.replace(/[.,;:]+$/, '');
       if (value) found.push({ key: m.groups!.key, value, column: start, quoted: false });
     }
   }
-  for (const re of [XML_ELEMENT, PAIR, XML_KEY_VALUE, FLAG_OR_ENV, PROSE]) {
+  const forms = literalUnquoted || COMMENT.test(line) ? WITH_PROSE : FORMS;
+  for (const re of forms) {
     for (const m of line.matchAll(re)) {
       const value = m.groups!.value!.replace(/^["']|["']$/g, '');
       const column = line.indexOf(value, m.index);
-      if (!found.some((c) => c.column === column)) found.push({ key: m.groups!.key, value, column, quoted: true });
+      const key = re === PASSWORD_STATEMENT || re === AUTH_PAIR ? 'password' : m.groups!.key;
+      found.push({ key, value, column, quoted: true });
     }
   }
 }

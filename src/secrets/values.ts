@@ -9,6 +9,9 @@ export type KeyClass = 'password' | 'secret';
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort']);
 const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'signingkey', 'masterkey']);
+/** Run-together names: `PGPASSWORD`, `dbpasswd`, `slacktoken`, `clientsecret` (not `bypass` or `monkey`). */
+const PASSWORD_SUFFIX = /^[a-z]{1,12}(?:password|passwd|pwd|passphrase)$/;
+const SECRET_SUFFIX = /^[a-z]{1,12}(?:secret|token|apikey|secretkey|accesskey|privatekey)$/;
 /** Words that may follow the credential word and still name the credential itself. */
 const VALUE_TAIL = new Set(['key', 'value', 'string', 'str', 'text', 'b64', 'base64', 'hex', 'raw', 'data', 'plain', 'prod', 'production', 'dev', 'development', 'staging', 'live', 'local', 'old', 'new', 'current', 'secondary', 'primary', 'secret', 'token', 'encoded', 'override', 'base']);
 /** Words before the credential word that make it something other than a credential. */
@@ -30,10 +33,10 @@ export function keyClass(key: string): KeyClass | undefined {
   let last = -1;
   let cls: KeyClass | undefined;
   words.forEach((w, i) => {
-    if (PASSWORD_WORDS.has(w)) {
+    if (PASSWORD_WORDS.has(w) || PASSWORD_SUFFIX.test(w)) {
       last = i;
       cls = 'password';
-    } else if (SECRET_WORDS.has(w) && !(cls === 'password' && i === last + 1)) {
+    } else if ((SECRET_WORDS.has(w) || SECRET_SUFFIX.test(w)) && !(cls === 'password' && i === last + 1)) {
       last = i;
       cls = cls === 'password' && w === 'key' ? cls : 'secret';
     }
@@ -74,6 +77,7 @@ const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'sec
 export function isPlaceholder(value: string): boolean {
   const lower = value.toLowerCase();
   if (WELL_KNOWN.has(lower) || WELL_KNOWN.has(lower.replace(/[0-9!]+$/, ''))) return true;
+  if (!/\d/.test(value) && WELL_KNOWN.has(lower.replace(/[^a-z]/g, ''))) return true; // `password}`, `<secret>`
   if (REFERENCE.some((r) => r.test(value))) return true;
   if (PLACEHOLDER_PARTS.some((p) => lower.includes(p))) return true;
   if (dominantShare(value) > 0.5 || /^[x*#.•_-]+$/i.test(value)) return true;
