@@ -148,7 +148,7 @@ export function registerSecrets(program: Command): void {
     .description('Scan files and directories (default: .), or --staged / --diff / --history; exit 1 on new secrets')
     .option('--staged', 'only the lines added in the staged diff (for a pre-commit hook)')
     .option('--diff <range>', 'the lines each commit of a revision range added, e.g. origin/main..HEAD')
-    .option('--history', 'every commit reachable from HEAD; each secret once, at the commit that introduced it')
+    .option('--history', 'every commit of every branch and tag; each secret once, at the commit that introduced it')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
     .option('-o, --output <file>', 'write the report to a file')
     .option('--baseline <file>', 'a detect-secrets .secrets.baseline: secrets it knows do not fail')

@@ -328,6 +328,15 @@ export const detectors: Detector[] = [
     score: 9,
   },
   {
+    id: 'private-key-base64',
+    type: 'Private Key',
+    keywords: ['ls0tls1crudjti'],
+    // a PEM private key, base64-encoded again (Kubernetes Secrets, kubeconfig `client-key-data`)
+    pattern: /\bLS0tLS1CRUdJTi[A-Za-z0-9+/]{20,}={0,2}/g,
+    valid: (encoded) => /PRIVATE KEY/.test(Buffer.from(encoded.slice(0, 120), 'base64').toString('latin1')),
+    score: 9,
+  },
+  {
     id: 'wireguard-private-key',
     type: 'WireGuard Private Key',
     keywords: ['privatekey'],

@@ -61,3 +61,10 @@ export function decodesToText(text: string): boolean {
   for (const b of bytes) if ((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13) printable++;
   return printable / bytes.length >= 0.95;
 }
+
+/** Base64 of an image, a PDF or an archive (data embedded in notebooks, CSS, fixtures). */
+export function decodesToMedia(text: string): boolean {
+  const head = Buffer.from(text.slice(0, 16).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  const magic = [[0x89, 0x50, 0x4e, 0x47], [0xff, 0xd8, 0xff], [0x47, 0x49, 0x46, 0x38], [0x25, 0x50, 0x44, 0x46], [0x50, 0x4b, 0x03, 0x04], [0x1f, 0x8b], [0x52, 0x49, 0x46, 0x46], [0x00, 0x00, 0x01, 0x00], [0x77, 0x4f, 0x46]];
+  return magic.some((m) => m.every((b, i) => head[i] === b));
+}

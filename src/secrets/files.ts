@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { UserError } from '../util/errors.js';
 
@@ -41,6 +41,18 @@ interface IgnoreScope {
 function readGitignore(dir: string): IgnoreScope | undefined {
   const file = join(dir, '.gitignore');
   return existsSync(file) ? { base: dir, rules: ignore().add(readFileSync(file, 'utf8')) } : undefined;
+}
+
+/** The .gitignore files of the directories above `dir`, up to its repository's root (none outside a repository). */
+function enclosingScopes(dir: string): IgnoreScope[] {
+  const scopes: IgnoreScope[] = [];
+  if (existsSync(join(dir, '.git'))) return scopes;
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    const own = readGitignore(d);
+    if (own) scopes.unshift(own);
+    if (existsSync(join(d, '.git'))) return scopes;
+    if (d === dirname(d)) return [];
+  }
 }
 
 function ignoredBy(scopes: IgnoreScope[], abs: string, isDir: boolean): boolean {
@@ -87,8 +99,9 @@ export function collectFiles(paths: string[], limits: FileLimits, cwd = process.
     const abs = resolve(cwd, p);
     if (!existsSync(abs)) throw new UserError(`${p}: no such file or directory`);
     const stat = statSync(abs);
-    if (stat.isDirectory()) walk(abs, []);
-    else visitFile(abs, stat.size);
+    const outer = limits.gitignore ? enclosingScopes(stat.isDirectory() ? abs : dirname(abs)) : [];
+    if (stat.isDirectory()) walk(abs, outer);
+    else if (!ignoredBy(outer, abs, false)) visitFile(abs, stat.size);
   }
   return { files, skipped };
 }

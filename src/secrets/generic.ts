@@ -4,7 +4,7 @@
  * base64 above 4.5 bits per character, hex above 3.0), each behind the heuristics in
  * values.ts.
  */
-import { BASE64, HEX, decodesToText, hexEntropy, shannonEntropy } from './entropy.js';
+import { BASE64, HEX, decodesToMedia, decodesToText, hexEntropy, shannonEntropy } from './entropy.js';
 import { isCredentialValue, isIdKey, isPlaceholder, keyClass } from './values.js';
 
 /** A value found on a line, with the key it is assigned to when there is one. */
@@ -136,7 +136,7 @@ function entropyHit(c: Candidate, line: string): LineHit | undefined {
       ? { detector: 'hex-entropy', type: 'Hex High Entropy String', secret: v, column: c.column }
       : undefined;
   }
-  if (v.length >= 20 && shannonEntropy(v) > 4.5 && !decodesToText(v)) {
+  if (v.length >= 20 && shannonEntropy(v) > 4.5 && !decodesToText(v) && !decodesToMedia(v)) {
     return { detector: 'base64-entropy', type: 'Base64 High Entropy String', secret: v, column: c.column };
   }
   return undefined;

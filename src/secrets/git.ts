@@ -71,13 +71,13 @@ export function stagedAdditions(cwd: string): AddedLines[] {
 }
 
 /**
- * What each commit of `range` (default: all of HEAD's history) added, oldest first and
- * parents before children. Merges are diffed against each parent, so lines a merge
- * itself introduces (a conflict resolution) are seen too.
+ * What each commit of `range` (default: every commit of every branch and tag) added,
+ * oldest first and parents before children. Merges are diffed against each parent, so
+ * lines a merge itself introduces (a conflict resolution) are seen too.
  */
 export function commitAdditions(cwd: string, range?: string): AddedLines[] {
   if (range?.startsWith('-')) throw new UserError(`--diff ${range}: expected a revision range such as main..HEAD`);
   const args = ['log', '-p', '-m', '--reverse', '--topo-order', FORMAT, ...PATCH];
-  if (range) args.push(range, '--');
+  args.push(...(range ? [range, '--'] : ['--all']));
   return parsePatch(git(cwd, args));
 }

@@ -64,7 +64,7 @@ export function scanStaged(settings: ScanSettings, cwd = process.cwd()): ScanRes
 }
 
 /**
- * Every commit of `range` (default: HEAD's whole history). Each secret is reported once,
+ * Every commit of `range` (default: all branches and tags). Each secret is reported once,
  * at the first commit (parents before children) that added it.
  */
 export function scanCommits(settings: ScanSettings, range?: string, cwd = process.cwd()): ScanResult {

@@ -35,6 +35,12 @@ test('scan respects .gitignore, skips binaries and files over the size limit', (
   const json = JSON.parse(vigil(dir, 'secrets', 'scan', '--format', 'json', '--max-size', '4096').stdout);
   assert.deepEqual(json.findings.map((f: { file: string }) => f.file), ['app.env']);
   assert.deepEqual(json.skipped, { binary: ['img.png'], oversized: ['big.txt'] });
+  // scanning a sub-directory still honours the .gitignore files above it
+  write(dir, '.gitignore', 'build/\n*.log\nsub/generated/\n');
+  write(dir, 'sub/generated/out.env', `SLACK_TOKEN=${SLACK}\n`);
+  const sub = JSON.parse(vigil(join(dir, 'sub'), 'secrets', 'scan', '-f', 'json').stdout);
+  assert.deepEqual(sub.findings, []);
+  write(dir, 'sub/generated/out.env', '');
   const all = JSON.parse(vigil(dir, 'secrets', 'scan', '-f', 'json', '--no-gitignore', '--max-size', '4096').stdout);
   assert.deepEqual(all.findings.map((f: { file: string }) => f.file).sort(), ['app.env', 'build/out.js', 'debug.log', 'sub/local.env']);
 });

@@ -270,3 +270,15 @@ test('lockfiles only hold digests of public artifacts; provider tokens are still
   assert.equal(found('package-lock.json', integrity).length, 0);
   assert.equal(found('package-lock.json', '"resolved": "https://u: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@npm.pkg.github.com/x"').length, 1);
 });
+
+test('base64 of a PEM private key is a private key; base64 of an image is not a secret', () => {
+  const pem = ['-----BEGIN RSA PRIVATE KEY-----', 'MIICex4CAQACgYFBSeRp9rh3B+grb/YgeIZE6/+w3jbjGOH27qWDmV249eWMxYZ7', '-----END RSA PRIVATE KEY-----'].join('\n');
+  const [hit] = found('kubeconfig', `    client-key-data: ${Buffer.from(pem).toString('base64')}`);
+  assert.equal(hit?.rule, 'private-key-base64');
+  const cert = Buffer.from(pem.replace(/RSA PRIVATE KEY/g, 'CERTIFICATE')).toString('base64');
+  assert.deepEqual(found('kubeconfig', `    certificate-authority-data: ${cert}`), []);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(Array.from({ length: 200 }, (_, i) => (i * 97 + 13) % 256))]);
+  assert.deepEqual(found('analysis.ipynb', `      "image/png": "${png.toString('base64')}",`), []);
+  // the same bytes without the PNG signature are just random bytes: reported
+  assert.equal(found('analysis.ipynb', `      "blob": "${png.subarray(8).toString('base64')}",`).length, 1);
+});

@@ -4,14 +4,19 @@
  * one secret added afterwards is new, and a baseline vigil writes has detect-secrets'
  * layout and reproduces each of its entries (type, hash, line).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_LIMITS, buildBaseline, knownIn, readBaseline, scanPaths } from '../../../src/secrets/index.js';
 import { tally, type Suite } from '../suite.js';
+
+const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src/cli/main.js');
 
 interface Expected {
   known: Array<{ file: string; type: string; hashed_secret: string; line_now: number }>;
   new: Array<{ file: string; line: number; hashed_secret: string }>;
+  hook: { command: string; exit_code: number };
 }
 
 export const secretsBaseline: Suite = {
@@ -47,6 +52,18 @@ export const secretsBaseline: Suite = {
         check: () => {
           const others = fresh.filter((h) => !expected.new.some((n) => n.file === h.file && n.line === h.line));
           return others.length === 0 ? undefined : `also reported ${others.map((h) => `${h.file}:${h.line}`).join(', ')}`;
+        },
+      },
+      {
+        id: 'the CLI as detect-secrets-hook: same files, same exit code, only the new secret',
+        check: () => {
+          // detect-secrets-hook --baseline .secrets.baseline FILES  →  vigil secrets scan FILES --baseline .secrets.baseline
+          const files = expected.hook.command.split(/\s+/).filter((w) => w.startsWith('repo/'));
+          const run = spawnSync(process.execPath, [CLI, 'secrets', 'scan', ...files, '--baseline', '.secrets.baseline', '-f', 'json'], { cwd: dir, encoding: 'utf8' });
+          if (run.status !== expected.hook.exit_code) return `exit ${run.status}, detect-secrets-hook exits ${expected.hook.exit_code} (${run.stderr.trim()})`;
+          const named = (JSON.parse(run.stdout).findings as Array<{ file: string; line: number }>).map((f) => `${f.file}:${f.line}`);
+          const want = expected.new.map((n) => `${n.file}:${n.line}`);
+          return named.join() === want.join() ? undefined : `named ${named.join(', ')}; expected ${want.join(', ')}`;
         },
       },
       {
