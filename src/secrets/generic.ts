@@ -61,7 +61,7 @@ const COMMENT = /^\s*(?:\/\/|#|\*|\/\*|--|;|<!--|%)/;
 const ANY_QUOTED = /(["'])([A-Za-z0-9+/=_-]{16,})\1/g;
 
 /** Every key/value pair and quoted string on one line. */
-export function candidates(raw: string, path: string, literalUnquoted = !CODE.test(path)): Candidate[] {
+function candidates(raw: string, path: string, literalUnquoted = !CODE.test(path)): Candidate[] {
   const found: Candidate[] = [];
   // JSON-in-a-string (notebooks, escaped configs): read `\"key\": \"value\"` as `"key": "value"`
   const line = raw.includes('\\"') ? raw.replace(/\\"/g, '"') : raw;

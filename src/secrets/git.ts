@@ -19,7 +19,7 @@ export interface AddedLines {
 export function git(cwd: string, args: string[]): string {
   const run = spawnSync('git', ['-c', 'core.quotePath=false', ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (run.error) throw new UserError(`git: ${run.error.message}`);
-  if (run.status !== 0) throw new UserError(`git ${args.join(' ')}: ${run.stderr.trim().split('\n')[0]}`);
+  if (run.status !== 0) throw new UserError(`git ${args[0]} in ${cwd}: ${run.stderr.trim().split('\n')[0]}`);
   return run.stdout;
 }
 
