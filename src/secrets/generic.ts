@@ -29,8 +29,12 @@ const CODE = /\.(?:[cm]?[jt]sx?|py|go|java|kts?|scala|groovy|rs|cs|fs|vb|rb|php|
 /** Files whose content is digests of public artifacts (detect-secrets' `is_lock_file`, widened). */
 const LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|go\.sum|Cargo\.lock|poetry\.lock|Pipfile\.lock|pdm\.lock|uv\.lock|composer\.lock|Gemfile\.lock|flake\.lock|\.terraform\.lock\.hcl|gradle\.lockfile|mix\.lock|pubspec\.lock|packages\.lock\.json|Package\.resolved|conan\.lock|[^/]*\.snap)$/;
 
-export function isLockfile(path: string): boolean {
-  return LOCKFILE.test(path);
+/** Documents whose values are ciphertext meant to be committed: Sealed Secrets, SOPS, Ansible Vault. */
+const ENCRYPTED_DOCUMENT = /^kind:\s*SealedSecret\b|^sops:\s*$|^\s*"sops":\s*\{|^\$ANSIBLE_VAULT;/m;
+
+/** Files where keyword and entropy findings would only be digests or ciphertext. */
+export function holdsNoPlaintext(path: string, text: string): boolean {
+  return LOCKFILE.test(path) || ENCRYPTED_DOCUMENT.test(text);
 }
 
 const QUOTED = `(?:[rbuf@]|new String\\()?(["'\`])((?:\\\\.|(?!\\1).)*)\\1`;

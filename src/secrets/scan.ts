@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { detectors, type Detector } from './detectors.js';
 import { dominantShare, shannonEntropy } from './entropy.js';
-import { isLockfile, scanLines } from './generic.js';
+import { holdsNoPlaintext, scanLines } from './generic.js';
 
 /** One secret seen by one detector at one place. */
 export interface SecretHit {
@@ -113,7 +113,7 @@ export function scanText(text: string, file: string, options: ScanTextOptions = 
       add(d.id, d.type, secret, index, start - starts[index]!, d.score ?? 8, d.hashText?.(secret));
     }
   }
-  if (!isLockfile(file)) {
+  if (!holdsNoPlaintext(file, text)) {
     for (const h of scanLines(text, lines, lineOf, file)) add(h.detector, h.type, h.secret, h.index, h.column, GENERIC_SCORE);
   }
   return hits;

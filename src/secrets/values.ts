@@ -73,12 +73,15 @@ const PLACEHOLDER_PARTS = ['your', 'replace', 'changeme', 'change_me', 'change-m
 /** Well-known vendor defaults and textbook passwords: default-credential findings, not leaks. */
 const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'secret', 's3cr3t', 'changeme', 'changeit', 'admin', 'administrator', 'root', 'toor', 'hunter2', 'letmein', 'qwerty', 'default', 'guest', 'demo', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
 
+/** Values that are public by design: Stripe publishable keys, Nostr public keys, age recipients. */
+const PUBLIC_VALUE = /^(?:pk_(?:live|test)_|npub1|age1)/;
+
 /** A value that is a reference, a template, a placeholder or a well-known default. */
 export function isPlaceholder(value: string): boolean {
   const lower = value.toLowerCase();
   if (WELL_KNOWN.has(lower) || WELL_KNOWN.has(lower.replace(/[0-9!]+$/, ''))) return true;
   if (!/\d/.test(value) && WELL_KNOWN.has(lower.replace(/[^a-z]/g, ''))) return true; // `password}`, `<secret>`
-  if (REFERENCE.some((r) => r.test(value))) return true;
+  if (REFERENCE.some((r) => r.test(value)) || PUBLIC_VALUE.test(value)) return true;
   if (PLACEHOLDER_PARTS.some((p) => lower.includes(p))) return true;
   if (dominantShare(value) > 0.5 || /^[x*#.•_-]+$/i.test(value)) return true;
   return isSequential(value.replace(/[^A-Za-z0-9]/g, '')) && value.length < 40;

@@ -214,6 +214,9 @@ const nonSecrets: Array<[string, string]> = [
   ['a.py', 'API_KEY_HEADER = "X-API-Key"'],
   ['a.py', 'SECRET_KEY_FALLBACKS = []'],
   ['a.js', 'const tokenRegex = /^[A-Za-z0-9]{32}$/;'],
+  ['sealed-secret.yaml', 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  encryptedData:\n    password: AgBy3i4OJSWK+PiTySYZZA99rT0JrCR8aVyKxF2eB9Gq7T3wzZ5mL1NcQ0pD8hU6vXk2sYjR4nW'],
+  ['secrets.enc.json', '{\n  "password": "ENC[AES256_GCM,data:Kf2I6rPaXCPW,iv:oxlAWzhCuNQJp7=,type:str]",\n  "sops": {\n    "pgp": [{ "enc": "wcBMA0TXTz8GQ1nZAQgAzIcRb7gEVd7yR3TQk2Tfn4Q7r8x1j0pY6mHk3VqYw2sX9t" }],\n    "version": "3.8.1"\n  }\n}'],
+  ['checkout.js', 'const stripeKey = "pk_live_51H8xY2CjK9mNpQrStUvWxYz0123456789abcdefGHIJKLmnop";'],
 ];
 
 const found = (file: string, text: string) => uniqueHits(scanText(`${text}\n`, file));
