@@ -129,14 +129,19 @@ const HASH_PREFIX = /^(?:sha\d+|md5|h\d|zh)[-:]/i;
 /** SSH public key blobs (`AAAAB3NzaC1yc2E…`) and age recipients. */
 const PUBLIC_MATERIAL = /^(?:AAAA[A-Z0-9][A-Za-z0-9]{3}[a-z]|age1[a-z0-9]{50,})/;
 
-function entropyHit(c: Candidate, line: string): LineHit | undefined {
+/**
+ * detect-secrets' entropy plugins. Hex is only taken where the key names a credential:
+ * a bare quoted hex string is a digest or a commit far more often than a key (the
+ * choice gitleaks makes too).
+ */
+function entropyHit(c: Candidate, line: string, credentialKey: boolean): LineHit | undefined {
   const v = c.value;
   if (v.length < 16 || !BASE64.test(v)) return undefined;
   if (HASH_PREFIX.test(v) || PUBLIC_MATERIAL.test(v) || isPlaceholder(v)) return undefined;
   if (c.key !== undefined && isIdKey(c.key)) return undefined;
   if (NOT_SECRET_CONTEXT.test(line)) return undefined;
   if (HEX.test(v)) {
-    return v.length >= 16 && hexEntropy(v) > 3 && !/^\d+$/.test(v)
+    return credentialKey && hexEntropy(v) > 3 && !/^\d+$/.test(v)
       ? { detector: 'hex-entropy', type: 'Hex High Entropy String', secret: v, column: c.column }
       : undefined;
   }
@@ -165,7 +170,7 @@ function scanLine(line: string, path: string, literalUnquoted: boolean): LineHit
       hits.push({ detector: 'keyword', type: 'Secret Keyword', secret: c.value, column: c.column });
     }
     if (c.quoted || cls !== undefined) {
-      const hit = entropyHit(c, line);
+      const hit = entropyHit(c, line, cls !== undefined);
       if (hit) hits.push(hit);
     }
   }

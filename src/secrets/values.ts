@@ -8,12 +8,12 @@ import { dominantShare, isSequential, shannonEntropy } from './entropy.js';
 export type KeyClass = 'password' | 'secret';
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort']);
-const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'signingkey', 'masterkey']);
+const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'signingkey', 'masterkey', 'salt']);
 /** Run-together names: `PGPASSWORD`, `dbpasswd`, `slacktoken`, `clientsecret` (not `bypass` or `monkey`). */
 const PASSWORD_SUFFIX = /^[a-z]{1,12}(?:password|passwd|pwd|passphrase)$/;
 const SECRET_SUFFIX = /^[a-z]{1,12}(?:secret|token|apikey|secretkey|accesskey|privatekey)$/;
 /** Words that may follow the credential word and still name the credential itself. */
-const VALUE_TAIL = new Set(['key', 'value', 'string', 'str', 'text', 'b64', 'base64', 'hex', 'raw', 'data', 'plain', 'prod', 'production', 'dev', 'development', 'staging', 'live', 'local', 'old', 'new', 'current', 'secondary', 'primary', 'secret', 'token', 'encoded', 'override', 'base']);
+const VALUE_TAIL = new Set(['key', 'value', 'string', 'str', 'text', 'b64', 'base64', 'hex', 'raw', 'data', 'plain', 'prod', 'production', 'dev', 'development', 'staging', 'live', 'local', 'old', 'new', 'current', 'secondary', 'primary', 'secret', 'token', 'encoded', 'override', 'base', 'salt']);
 /** Words before the credential word that make it something other than a credential. */
 const NOT_CREDENTIAL = new Set(['hashed', 'hash', 'public', 'publishable', 'pub', 'forgot', 'sort', 'partition', 'foreign', 'cache', 'idempotency', 'lookup', 'hot', 'shortcut', 'csrf', 'xsrf', 'next', 'page', 'max', 'min', 'num', 'number', 'label', 'placeholder', 'i18n', 'translation', 'object', 'registry', 'map', 'dict', 'row', 'primary', 'unique', 'composite', 'sign', 'encrypt', 'decrypt', 'verify', 'ssh', 'test', 'mock', 'dummy', 'fake', 'example', 'sample', 'fixture', 'stub']);
 
@@ -48,7 +48,7 @@ export function keyClass(key: string): KeyClass | undefined {
 }
 
 /** Key names that mark a value as an identifier or a digest, never a credential. */
-const ID_WORDS = new Set(['id', 'ids', 'uuid', 'guid', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'hash', 'hashes', 'digest', 'checksum', 'integrity', 'commit', 'rev', 'revision', 'etag', 'version', 'kid', 'fingerprint', 'thumbprint', 'nonce', 'salt', 'iv', 'request', 'trace', 'span', 'correlation', 'tenant', 'subscription', 'account', 'client', 'project', 'object', 'resource', 'build', 'run', 'ref',
+const ID_WORDS = new Set(['id', 'ids', 'uuid', 'guid', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'hash', 'hashes', 'digest', 'checksum', 'integrity', 'commit', 'rev', 'revision', 'etag', 'version', 'kid', 'fingerprint', 'thumbprint', 'nonce', 'iv', 'request', 'trace', 'span', 'correlation', 'tenant', 'subscription', 'account', 'client', 'project', 'object', 'resource', 'build', 'run', 'ref',
   // public members of a JSON Web Key (the private ones are d, p, q, dp, dq, qi)
   'n', 'e', 'x', 'y', 'x5c', 'x5t']);
 

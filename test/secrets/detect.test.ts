@@ -77,6 +77,8 @@ const secrets: Array<[string, string]> = [
   ['a.json', '{"encryption_key": "Dh2FUi8H39AD9fSnJtmlGTDomN7SF1zi+XyYgqBbMeY="}'],
   ['a.toml', '[auth]\nsecret_key = "Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF"'],
   ['a.rb', 'Stripe.api_key = ENV.fetch("STRIPE", "sk_live_3tehh5g73f3UpQ4emGDzH7K3")'],
+  ['wp-config.php', "define('AUTH_SALT', 'Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF');"],
+  ['a.env', 'WEBHOOK_SECRET=0e299616832bb6bcd7066884b327ae8f1b5c2fb4'],
 ];
 
 const nonSecrets: Array<[string, string]> = [
@@ -217,6 +219,8 @@ const nonSecrets: Array<[string, string]> = [
   ['sealed-secret.yaml', 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nspec:\n  encryptedData:\n    password: AgBy3i4OJSWK+PiTySYZZA99rT0JrCR8aVyKxF2eB9Gq7T3wzZ5mL1NcQ0pD8hU6vXk2sYjR4nW'],
   ['secrets.enc.json', '{\n  "password": "ENC[AES256_GCM,data:Kf2I6rPaXCPW,iv:oxlAWzhCuNQJp7=,type:str]",\n  "sops": {\n    "pgp": [{ "enc": "wcBMA0TXTz8GQ1nZAQgAzIcRb7gEVd7yR3TQk2Tfn4Q7r8x1j0pY6mHk3VqYw2sX9t" }],\n    "version": "3.8.1"\n  }\n}'],
   ['checkout.js', 'const stripeKey = "pk_live_51H8xY2CjK9mNpQrStUvWxYz0123456789abcdefGHIJKLmnop";'],
+  ['assets.json', '{"app.css": "5520246d45d7d868a54e23940a793ad7"}'],
+  ['release.py', 'RELEASE = "0229506cbbe42ac2baa550d85c1ed243d3102616"'],
 ];
 
 const found = (file: string, text: string) => uniqueHits(scanText(`${text}\n`, file));
