@@ -126,8 +126,9 @@ function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void
 /** Text around a value that says it is a digest, public key material or ciphertext. */
 const NOT_SECRET_CONTEXT = /\b(?:sha-?\d+|md5|integrity|checksum|digest|--hash|ssh-(?:rsa|ed25519|dss)|ecdsa-sha2|BEGIN (?:PUBLIC KEY|CERTIFICATE)|ENC\[AES|ANSIBLE_VAULT|data:[\w/+.-]+;base64)/i;
 const HASH_PREFIX = /^(?:sha\d+|md5|h\d|zh)[-:]/i;
-/** SSH public key blobs (`AAAAB3NzaC1yc2E…`) and age recipients. */
-const PUBLIC_MATERIAL = /^(?:AAAA[A-Z0-9][A-Za-z0-9]{3}[a-z]|age1[a-z0-9]{50,})/;
+/** SSH public key blobs (`AAAAB3NzaC1yc2E…`), DER public keys (SubjectPublicKeyInfo of RSA, EC, Ed25519, X25519) and age recipients. */
+const PUBLIC_MATERIAL =
+  /^(?:AAAA[A-Z0-9][A-Za-z0-9]{3}[a-z]|age1[a-z0-9]{50,}|MFkwEwYHKoZIzj0CAQY|MHYwEAYHKoZIzj0CAQY|MIGbMBAGByqGSM49AgEG|MCowBQYDK2V[wu]AyEA|MI[IG][A-Za-z0-9+/]{2}[MA][A-Za-z0-9]GCSqGSIb3DQEBAQUAA4|MIIB(?:Ij|oj)ANBgkqhkiG9w0BAQEFAAOC|MIICIjANBgkqhkiG9w0BAQEFAAOC)/;
 
 /**
  * detect-secrets' entropy plugins. Hex is only taken where the key names a credential:

@@ -49,6 +49,7 @@ export function keyClass(key: string): KeyClass | undefined {
 
 /** Key names that mark a value as an identifier or a digest, never a credential. */
 const ID_WORDS = new Set(['id', 'ids', 'uuid', 'guid', 'sha', 'sha1', 'sha256', 'sha512', 'md5', 'hash', 'hashes', 'digest', 'checksum', 'integrity', 'commit', 'rev', 'revision', 'etag', 'version', 'kid', 'fingerprint', 'thumbprint', 'nonce', 'iv', 'request', 'trace', 'span', 'correlation', 'tenant', 'subscription', 'account', 'client', 'project', 'object', 'resource', 'build', 'run', 'ref',
+  'public', 'pub', 'publickey', 'pubkey', 'certificate', 'cert', 'ca', 'x509',
   // public members of a JSON Web Key (the private ones are d, p, q, dp, dq, qi)
   'n', 'e', 'x', 'y', 'x5c', 'x5t']);
 
@@ -69,9 +70,15 @@ const REFERENCE = [
   /^![A-Za-z]+$/, // a YAML tag (`!vault |`, `!Ref`) with the value on the next lines
 ];
 
-const PLACEHOLDER_PARTS = ['your', 'replace', 'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'sample', 'dummy', 'fake', 'mock', 'test', 'todo', 'fixme', 'redacted', 'removed', 'notreal', 'not-a-real', 'not_a_real', 'xxx', '***', '...', 'lorem', 'insert', 'enter-', 'enter_', 'goes-here', 'goes_here', '_here', '-here'];
+const PLACEHOLDER_PARTS = [
+  'your', 'replace', 'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'sample', 'dummy', 'fake', 'mock', 'test', 'todo', 'fixme',
+  'notreal', 'not-a-real', 'not_a_real', 'notasecret', 'not-a-secret', 'not_a_secret', 'invalid', 'wrong', 'incorrect', 'expired', 'bogus', 'lorem', 'insert',
+  'enter-', 'enter_', 'goes-here', 'goes_here', '_here', '-here',
+  'redacted', 'removed', 'masked', 'filtered', 'hidden', 'omitted', 'scrubbed', 'xxx', '***', '...',
+];
 /** Well-known vendor defaults and textbook passwords: default-credential findings, not leaks. */
-const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'secret', 's3cr3t', 'changeme', 'changeit', 'admin', 'administrator', 'root', 'toor', 'hunter2', 'letmein', 'qwerty', 'default', 'guest', 'demo', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
+const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'secret', 's3cr3t', 'changeme', 'changeit', 'admin', 'administrator', 'root', 'toor', 'hunter2', 'letmein', 'qwerty', 'default', 'guest', 'demo',
+  'abc', 'abc123', 'welcome', 'iloveyou', 'trustno1', 'master', 'pass', 'p@55w0rd', 'qwertyuiop', '1q2w3e4r', 'user', 'postgres', 'mysql', 'oracle', 'sa', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
 
 /** Values that are public by design: Stripe publishable keys, Nostr public keys, age recipients. */
 const PUBLIC_VALUE = /^(?:pk_(?:live|test)_|npub1|age1)/;

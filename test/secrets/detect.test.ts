@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { scanText, uniqueHits, shannonEntropy } from '../../src/secrets/index.js';
 
 /** Lines in file types, key names and prose beyond the conformance corpus' templates. */
@@ -288,4 +289,21 @@ test('base64 of a PEM private key is a private key; base64 of an image is not a 
   assert.deepEqual(found('analysis.ipynb', `      "image/png": "${png.toString('base64')}",`), []);
   // the same bytes without the PNG signature are just random bytes: reported
   assert.equal(found('analysis.ipynb', `      "blob": "${png.subarray(8).toString('base64')}",`).length, 1);
+});
+
+test('DER public keys are public; the matching private keys are secrets', () => {
+  const pairs = [
+    generateKeyPairSync('rsa', { modulusLength: 2048 }),
+    generateKeyPairSync('rsa', { modulusLength: 1024 }),
+    generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+    generateKeyPairSync('ec', { namedCurve: 'P-384' }),
+    generateKeyPairSync('ed25519'),
+    generateKeyPairSync('x25519'),
+  ];
+  for (const { publicKey, privateKey } of pairs) {
+    const pub = publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    const priv = privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    assert.deepEqual(found('keys.json', `{"verifyWith": "${pub}"}`), [], `${publicKey.asymmetricKeyType} public key`);
+    assert.equal(found('keys.json', `{"signWith": "${priv}"}`).length, 1, `${privateKey.asymmetricKeyType} private key`);
+  }
 });
