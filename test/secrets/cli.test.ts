@@ -154,3 +154,22 @@ test('config: path and regex allowlists; a malformed config is one clear error',
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^vigil: .*\.vigil-secrets\.yaml:3: allow\.regexes\.0 is not a valid regular expression/);
 });
+
+test('the hook honours a committed .secrets.baseline: a known secret that moves passes, a new one fails', () => {
+  const repo = makeRepo();
+  commit(repo, 'init', { 'settings.py': `import os\nSTRIPE_KEY = "${STRIPE}"\n` });
+  assert.equal(vigil(repo, 'secrets', 'scan', '--write-baseline', '.secrets.baseline').status, 0);
+  commit(repo, 'baseline');
+  assert.equal(vigil(repo, 'secrets', 'hook', 'install').status, 0);
+
+  // the known key is re-added lower down (a moved line is an added line in the diff)
+  write(repo, 'settings.py', `import os\nimport sys\n\nSTRIPE_KEY = "${STRIPE}"\n`);
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'move');
+  write(repo, 'settings.py', `import os\nimport sys\n\nSTRIPE_KEY = "${STRIPE}"\nSLACK_TOKEN = "${SLACK}"\n`);
+  git(repo, 'add', '-A');
+  assert.throws(() => git(repo, 'commit', '-q', '-m', 'leak'), (err: Error & { stdout?: string }) => {
+    const out = String(err.stdout ?? '') + err.message;
+    return /settings\.py:5:16 {2}Slack Token/.test(out) && !/settings\.py:4/.test(out);
+  });
+});
