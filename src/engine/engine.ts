@@ -1,0 +1,135 @@
+import { hostname as osHostname } from 'node:os';
+import { EvalContext, SlotTable, type Expr, type Filter } from '../rules/condition/index.js';
+import type { FieldValue } from '../rules/fields.js';
+import { requiredValues } from './type-index.js';
+import { atLeast, displayPriority, type Alert, type Priority } from '../records/index.js';
+import type { VigilEvent } from '../sources/index.js';
+import { isoNanos, nowNanos } from './time.js';
+
+/** What the engine needs of a loaded rule. */
+export interface EngineRule {
+  name: string;
+  priority: Priority;
+  source: string;
+  tags: string[];
+  filter: Filter;
+  /** The expanded condition, which lets the engine index the rule by event type. */
+  condition?: Expr;
+  /** The alert text and the fields it shows, for the event in `ctx`. */
+  render(ctx: EvalContext): { output: string; fields: Alert['output_fields'] };
+}
+
+export interface EngineOptions {
+  /** Rules below this priority are not evaluated. */
+  minimumPriority?: Priority;
+  hostname?: string;
+  /** Keep the event in each alert (`vigil.event`). */
+  keepEvent?: boolean;
+  /**
+   * Per source, the field that names an event's type (`ct.name`, `ka.verb`) and how to
+   * read it: each event is then offered only to the rules that can match its type.
+   */
+  typeFields?: Record<string, TypeField>;
+}
+
+export interface TypeField {
+  name: string;
+  read: (event: VigilEvent) => FieldValue;
+}
+
+/** The rules of one source, with an index from event type to the rules that can match it. */
+class SourceRules {
+  private readonly byType = new Map<string, EngineRule[]>();
+  private readonly anyType: EngineRule[];
+
+  constructor(
+    private readonly rules: EngineRule[],
+    private readonly typeField: TypeField | undefined,
+  ) {
+    if (!typeField) {
+      this.anyType = rules;
+      return;
+    }
+    const required = rules.map((r) => (r.condition ? requiredValues(r.condition, typeField.name) : undefined));
+    this.anyType = rules.filter((_, i) => required[i] === undefined);
+    const values = new Set(required.flatMap((set) => (set ? [...set] : [])));
+    for (const value of values) {
+      this.byType.set(value, rules.filter((_, i) => required[i] === undefined || required[i]!.has(value)));
+    }
+  }
+
+  /** The rules, in load order, that can match this event. */
+  candidates(event: VigilEvent): EngineRule[] {
+    if (!this.typeField) return this.rules;
+    const type = this.typeField.read(event);
+    return (typeof type === 'string' && this.byType.get(type)) || this.anyType;
+  }
+}
+
+/**
+ * Evaluates events against a ruleset. Rules are grouped by source, so an event is only
+ * offered to the rules written for its source; fields are read once per event whatever
+ * the number of rules that use them.
+ */
+export class Engine {
+  private readonly bySource = new Map<string, SourceRules>();
+  private readonly ctx: EvalContext;
+  private readonly hostname: string;
+
+  constructor(
+    rules: EngineRule[],
+    slots: SlotTable,
+    private readonly options: EngineOptions = {},
+  ) {
+    const grouped = new Map<string, EngineRule[]>();
+    for (const rule of rules) {
+      if (options.minimumPriority && !atLeast(rule.priority, options.minimumPriority)) continue;
+      const list = grouped.get(rule.source) ?? [];
+      list.push(rule);
+      grouped.set(rule.source, list);
+    }
+    for (const [source, list] of grouped) {
+      this.bySource.set(source, new SourceRules(list, options.typeFields?.[source]));
+    }
+    this.ctx = new EvalContext(slots);
+    this.hostname = options.hostname ?? osHostname();
+  }
+
+  /** The sources that have at least one rule to run. */
+  get sources(): string[] {
+    return [...this.bySource.keys()];
+  }
+
+  evaluate(event: VigilEvent): Alert[] {
+    const sourceRules = this.bySource.get(event.source);
+    if (!sourceRules) return [];
+    const rules = sourceRules.candidates(event);
+    if (rules.length === 0) return [];
+    const ctx = this.ctx;
+    ctx.reset(event);
+    let alerts: Alert[] | undefined;
+    for (const rule of rules) {
+      if (!rule.filter(ctx)) continue;
+      (alerts ??= []).push(this.alert(rule, event));
+    }
+    return alerts ?? [];
+  }
+
+  private alert(rule: EngineRule, event: VigilEvent): Alert {
+    const { output, fields } = rule.render(this.ctx);
+    const time = isoNanos(event.timeNs ?? nowNanos());
+    const alert: Alert = {
+      time,
+      rule: rule.name,
+      priority: displayPriority(rule.priority),
+      output: `${time.slice(11, 29)}: ${displayPriority(rule.priority)} ${output}`,
+      output_fields: fields,
+      source: rule.source,
+      tags: rule.tags,
+      hostname: this.hostname,
+      vigil: { priority: rule.priority, ...(event.origin ? { origin: event.origin } : {}) },
+    };
+    if (this.options.keepEvent) alert.vigil!.event = event.data;
+    return alert;
+  }
+}

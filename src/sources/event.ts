@@ -1,0 +1,55 @@
+import type { FieldCatalog } from '../rules/fields.js';
+
+/** One event as the engine sees it: the decoded JSON payload and when it happened. */
+export interface VigilEvent {
+  /** The event source it belongs to: `k8s_audit`, `aws_cloudtrail`, `json`, … */
+  source: string;
+  /** The decoded JSON document of this one event. */
+  data: unknown;
+  /** Event time in nanoseconds since the epoch, when the source knows it. */
+  timeNs?: bigint;
+  /** Where it came from (file:line, byte offset, HTTP request), for messages. */
+  origin?: string;
+}
+
+/**
+ * An event source: its fields and how its events are recognised and framed. A new source
+ * is one folder under src/sources/ with an index.ts exporting one of these, registered in
+ * src/sources/index.ts.
+ */
+export interface Source {
+  name: string;
+  description: string;
+  /** Every field a rule for this source may use, with its extractor. */
+  catalog: FieldCatalog;
+  /**
+   * Splits one decoded JSON document into this source's events (an EventList into its
+   * items, a CloudTrail file into its Records), or undefined when it is not this source's.
+   */
+  frame(doc: unknown): unknown[] | undefined;
+  /** The event's time in nanoseconds, when the event says it. */
+  time?(event: unknown): bigint | undefined;
+}
+
+/** Object key lookup that never reads inherited properties. */
+export function own(obj: unknown, key: string): unknown {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  return Object.prototype.hasOwnProperty.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** Follows a dotted path (`user.username`, `objectRef.resource`) through objects. */
+export function atPath(obj: unknown, path: readonly string[]): unknown {
+  let cur = obj;
+  for (const key of path) {
+    if (Array.isArray(cur) && /^[0-9]+$/.test(key)) cur = cur[Number(key)];
+    else cur = own(cur, key);
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/** A JSON value as plugins render it: strings raw, anything else as compact JSON text. */
+export function jsonText(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}

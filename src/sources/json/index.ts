@@ -1,0 +1,55 @@
+import { FieldCatalog, PLUGIN_TYPES, type FieldDef } from '../../rules/fields.js';
+import { atPath, jsonText, type Source, type VigilEvent } from '../event.js';
+
+/** RFC 6901: `/a/b~1c` → ['a', 'b/c']. */
+export function parsePointer(pointer: string): string[] {
+  const body = pointer.startsWith('/') ? pointer.slice(1) : pointer;
+  if (body === '') return [];
+  return body.split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+const pointers = new Map<string, string[]>();
+
+function valueAt(event: unknown, pointer: string | undefined): string | undefined {
+  if (pointer === undefined) return undefined;
+  let path = pointers.get(pointer);
+  if (!path) pointers.set(pointer, (path = parsePointer(pointer)));
+  return jsonText(atPath((event as VigilEvent).data, path));
+}
+
+function objectText(event: unknown): string {
+  return JSON.stringify((event as VigilEvent).data, null, 2);
+}
+
+function rawTime(event: unknown): string | undefined {
+  return (event as VigilEvent).timeNs?.toString();
+}
+
+function field(name: string, description: string, extract: FieldDef['extract'], keyed = false): FieldDef {
+  return {
+    name,
+    type: PLUGIN_TYPES.string!,
+    isList: false,
+    arg: keyed ? 'required' : 'none',
+    argKind: keyed ? 'key' : 'none',
+    description,
+    extract,
+  };
+}
+
+/** The json plugin's fields, which apply to the JSON payload of any source's events. */
+export const jsonFields: FieldDef[] = [
+  field('json.value', 'A value of the event JSON, by JSON pointer: json.value[/a/b]', valueAt, true),
+  field('json.obj', 'The whole event JSON as text', objectText),
+  field('json.rawtime', 'The event time in nanoseconds', rawTime),
+  field('jevt.value', 'Alias of json.value', valueAt, true),
+  field('jevt.obj', 'Alias of json.obj', objectText),
+  field('jevt.rawtime', 'Alias of json.rawtime', rawTime),
+];
+
+export const jsonSource: Source = {
+  name: 'json',
+  description: 'Any JSON event; fields are read by JSON pointer',
+  catalog: new FieldCatalog('json', jsonFields),
+  frame: (doc) => (doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? [doc] : undefined),
+};
