@@ -73,7 +73,7 @@ function candidates(raw: string, path: string, literalUnquoted = !CODE.test(path
   if (line.includes('"') || line.includes("'")) {
     for (const m of line.matchAll(ANY_QUOTED)) {
       if (found.some((c) => c.column === m.index + 1)) continue;
-      const key = KEY_BEFORE.exec(line.slice(0, m.index))?.[1];
+      const key = KEY_BEFORE.exec(line.slice(Math.max(0, m.index - 120), m.index))?.[1];
       found.push({ key, value: m[2]!, column: m.index + 1, quoted: true });
     }
   }
@@ -87,14 +87,23 @@ const KEY_BEFORE = /([A-Za-z_$@][\w$@.-]*)["'`]?\]?\s*(?::=|=>|=|:)\s*$/;
 const CREDENTIAL_WORD = /pass|pwd|pswd|secret|token|key|auth|cred|pat|bearer|contrase|identified|securestring/i;
 const CREDENTIAL_WORDS = new RegExp(CREDENTIAL_WORD.source, 'gi');
 
-/** Whether `index` is inside a double-quoted string on the line (`"Server=db;Password=…"`). */
-function insideString(line: string, index: number): boolean {
-  let quotes = 0;
-  for (let i = 0; i < index; i++) if (line[i] === '"' && line[i - 1] !== '\\') quotes++;
-  return quotes % 2 === 1;
+/** Whether a position is inside a double-quoted string on the line (`"Server=db;Password=…"`). */
+function quoteParity(line: string): (index: number) => boolean {
+  const quotes: number[] = [];
+  for (let i = line.indexOf('"'); i !== -1; i = line.indexOf('"', i + 1)) if (line[i - 1] !== '\\') quotes.push(i);
+  return (index) => {
+    let [lo, hi] = [0, quotes.length]; // quotes before `index`
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (quotes[mid]! < index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo % 2 === 1;
+  };
 }
 
 function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void {
+  let insideString: ((index: number) => boolean) | undefined;
   for (const m of line.matchAll(ASSIGNMENT)) {
     if (line[m.index - 1] === '$' || line.slice(m.index - 2, m.index) === '${') continue; // ${VAR:-default}
     const start = m.index + m[0].length;
@@ -105,7 +114,7 @@ function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void
     if (q) {
       const column = start + q[0].indexOf(q[1]!) + 1;
       found.push({ key: m.groups!.key, value: q[2]!, column, quoted: true });
-    } else if ((literalUnquoted || insideString(line, m.index)) && m.groups!.op!.trim() !== 'is') {
+    } else if ((literalUnquoted || (insideString ??= quoteParity(line))(m.index)) && m.groups!.op!.trim() !== 'is') {
       // `Password=…;` in a connection string, `password=…&` in a URL query
       const raw = /^[^\s'"`,;&)}\]<>]+/.exec(rest)?.[0];
       const value = raw?.replace(/[.,;:]+$/, '');
@@ -123,7 +132,7 @@ function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void
   }
 }
 
-/** Text around a value that says it is a digest, public key material or ciphertext. */
+/** Text around a value (on its line, near it) that says it is a digest, public key material or ciphertext. */
 const NOT_SECRET_CONTEXT = /\b(?:sha-?\d+|md5|integrity|checksum|digest|--hash|ssh-(?:rsa|ed25519|dss)|ecdsa-sha2|BEGIN (?:PUBLIC KEY|CERTIFICATE)|ENC\[AES|ANSIBLE_VAULT|data:[\w/+.-]+;base64)/i;
 const HASH_PREFIX = /^(?:sha\d+|md5|h\d|zh)[-:]/i;
 /** SSH public key blobs (`AAAAB3NzaC1yc2E…`), DER public keys (SubjectPublicKeyInfo of RSA, EC, Ed25519, X25519) and age recipients. */
@@ -140,7 +149,7 @@ function entropyHit(c: Candidate, line: string, credentialKey: boolean): LineHit
   if (v.length < 16 || !BASE64.test(v)) return undefined;
   if (HASH_PREFIX.test(v) || PUBLIC_MATERIAL.test(v) || isPlaceholder(v)) return undefined;
   if (c.key !== undefined && isIdKey(c.key)) return undefined;
-  if (NOT_SECRET_CONTEXT.test(line)) return undefined;
+  if (NOT_SECRET_CONTEXT.test(line.slice(Math.max(0, c.column - 120), c.column + v.length + 40))) return undefined;
   if (HEX.test(v)) {
     return credentialKey && hexEntropy(v) > 3 && !/^\d+$/.test(v)
       ? { detector: 'hex-entropy', type: 'Hex High Entropy String', secret: v, column: c.column }
