@@ -77,6 +77,7 @@ const plants: Array<() => Plant> = [
 const ident = (): string => `${pick(['get', 'set', 'load', 'parse', 'build', 'send', 'read'])}${pick(['User', 'Order', 'Config', 'Item', 'Event', 'Report'])}${pick(['', 's', 'ById', 'Async'])}`;
 const filler: Record<string, Array<() => string>> = {
   py: [() => `def ${ident()}(self, ${pick(['order', 'user', 'item'])}_id: int) -> dict:`, () => `    return self.client.get(f"/v2/${pick(['orders', 'users'])}/{${pick(['order', 'user'])}_id}")`, () => `# ${pick(WORDS)} ${pick(WORDS)} retries after ${int(60)} seconds`, () => `MAX_RETRIES = ${int(10)}`, () => `logger.info("processed %d ${pick(['orders', 'events'])}", count)`],
+  'min.js': [() => `function ${ident()}(e,t){var n=e.${pick(['data', 'items', 'state'])}||[];return n.map(function(r){return t(r,"${pick(WORDS)}")}).filter(Boolean)};`],
   js: [() => `export async function ${ident()}(id) {`, () => `  const res = await fetch(\`\${BASE_URL}/v2/items/\${id}\`, { method: "GET" });`, () => `  if (!res.ok) throw new Error("request failed: " + res.status);`, () => `// TODO(${pick(WORDS)}): cache the ${pick(['result', 'response'])} for ${int(300)}ms`, () => `const ${pick(['timeout', 'retries', 'limit'])}Ms = ${int(10000)};`, () => '}'],
   go: [() => `func (s *Server) ${ident()}(w http.ResponseWriter, r *http.Request) {`, () => `\tif err := json.NewDecoder(r.Body).Decode(&req); err != nil {`, () => `\t\treturn fmt.Errorf("decode ${pick(WORDS)}: %w", err)`, () => '\t}', () => `\tlog.Printf("served %s in %v", r.URL.Path, time.Since(start))`],
   yaml: [() => `  ${pick(['replicas', 'port', 'timeoutSeconds'])}: ${int(100)}`, () => `  image: ghcr.io/acme/${pick(WORDS)}:${int(9)}.${int(20)}.${int(9)}`, () => `  - name: ${pick(WORDS)}-${pick(WORDS)}`, () => `    region: ${pick(['us-east-1', 'eu-west-1'])}`],
@@ -95,10 +96,10 @@ function generate(dir: string, targetBytes: number): { files: string[]; planted:
   const planted: Planted[] = [];
   let bytes = 0;
   for (let i = 0; bytes < targetBytes; i++) {
-    const ext = pick(Object.keys(filler));
+    const ext = i % 25 === 24 ? 'min.js' : pick(Object.keys(filler).filter((e) => e !== 'min.js'));
     const path = `${pick(['src', 'app', 'services/api', 'config', 'docs'])}/${pick(WORDS)}_${i}.${ext}`;
     const lines: string[] = [];
-    const size = 100 + int(600);
+    const size = ext === 'min.js' ? 500 : 100 + int(600);
     const plantAt = i % 3 === 0 ? int(size) : -1; // a secret in one file of three
     let content = '';
     for (let n = 0; n < size; n++) {
@@ -108,7 +109,8 @@ function generate(dir: string, targetBytes: number): { files: string[]; planted:
         planted.push({ file: path, kind: p.kind, start, end: start + p.secret.length });
         lines.push(p.line);
       } else lines.push(pick(filler[ext]!)());
-      content += `${lines[lines.length - 1]}\n`;
+      // a bundle is one long line: what a scanner meets in built assets
+      content += `${lines[lines.length - 1]}${ext === 'min.js' ? ';' : '\n'}`;
     }
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
