@@ -58,7 +58,9 @@ const AUTH_PAIR = /\b(?<key>auth|basic_?auth|HTTPBasicAuth)\s*[=(]\s*\(?\s*(["']
 /** A key and a quoted value with only a space between: Groovy/Gradle, Ruby DSLs, nginx. */
 const KEY_SPACE_VALUE = /\b(?<key>[A-Za-z_][\w.]*)\s+(["'])(?<value>[^"'\s]{6,})\2/g;
 const FORMS = [XML_ELEMENT, PAIR, XML_KEY_VALUE, FLAG_OR_ENV, PASSWORD_STATEMENT, AUTH_PAIR, KEY_SPACE_VALUE];
-const WITH_PROSE = [...FORMS, PROSE];
+/** A row of a Markdown table: `| password | Harbor!maple2291 |`. */
+const TABLE_ROW = /\|\s*`?(?<key>[\w.-]+)`?\s*\|\s*`?(?<value>[^\s|`]{6,})`?\s*(?=\|)/g;
+const WITH_PROSE = [...FORMS, PROSE, TABLE_ROW];
 /** Where prose is: text files, or a comment in code. */
 const COMMENT = /^\s*(?:\/\/|#|\*|\/\*|--|;|<!--|%)/;
 /** Quoted strings as detect-secrets sees them (a backticked code span in prose is not one). */

@@ -89,7 +89,9 @@ export function isPlaceholder(value: string): boolean {
   if (WELL_KNOWN.has(lower) || WELL_KNOWN.has(lower.replace(/[0-9!]+$/, ''))) return true;
   if (!/\d/.test(value) && WELL_KNOWN.has(lower.replace(/[^a-z]/g, ''))) return true; // `password}`, `<secret>`
   if (REFERENCE.some((r) => r.test(value)) || PUBLIC_VALUE.test(value)) return true;
-  if (PLACEHOLDER_PARTS.some((p) => lower.includes(p))) return true;
+  if (value.includes('EXAMPLE')) return true; // AWS's documented keys (`…EXAMPLE`, `…EXAMPLEKEY`) and their imitators
+  // words inside random text are chance: only a value with the entropy of words is read for them
+  if (shannonEntropy(value) < 4.5 && PLACEHOLDER_PARTS.some((p) => lower.includes(p))) return true;
   if (dominantShare(value) > 0.5 || /^[x*#.•_-]+$/i.test(value)) return true;
   return isSequential(value.replace(/[^A-Za-z0-9]/g, '')) && value.length < 40;
 }
