@@ -76,7 +76,15 @@ export const detectors: Detector[] = [
     minEntropy: 4,
   },
   { id: 'gitlab-pat', type: 'GitLab Token', keywords: ['glpat-'], pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, minEntropy: 3.5 },
-  { id: 'gitlab-runner-token', type: 'GitLab Token', keywords: ['glrt-', 'gldt-', 'glptt-'], pattern: /\bgl(?:rt|dt|ptt)-[A-Za-z0-9_-]{20,}\b/g, minEntropy: 3.5 },
+  {
+    id: 'gitlab-token',
+    type: 'GitLab Token',
+    // runner, deploy, pipeline-trigger, CI build, incoming-mail, feed, SCIM/OAuth, agent tokens
+    keywords: ['glrt-', 'gldt-', 'glptt-', 'glcbt-', 'glimt-', 'glft-', 'glsoat-', 'gloas-', 'glagent-'],
+    pattern: /\bgl(?:rt|dt|ptt|cbt|imt|ft|soat|oas|agent)-[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.5,
+  },
+  { id: 'gitlab-runner-registration-token', type: 'GitLab Token', keywords: ['gr1348941'], pattern: /\bGR1348941[A-Za-z0-9_-]{20}(?![A-Za-z0-9_-])/g, minEntropy: 3.5 },
   { id: 'npm-token', type: 'NPM tokens', keywords: ['npm_'], pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, valid: checksumOk },
   {
     id: 'npmrc-auth-token',

@@ -63,7 +63,9 @@ const samples: Array<[string, string]> = [
   ['supabase-access-token', `sbp_${rand(hex, 40)}`],
   ['vault-token-legacy', `VAULT_TOKEN=s.${rand(an, 24)}`],
   ['xai-api-key', `xai-${rand(an, 80)}`],
-  ['gitlab-runner-token', `glrt-${rand(an, 20)}`],
+  ['gitlab-token', `glrt-${rand(an, 20)}`],
+  ['gitlab-token', `glft-${rand(an, 20)}`],
+  ['gitlab-runner-registration-token', `GR1348941${rand(an, 20)}`],
   ['vault-batch-token', `hvb.${rand(an, 150)}`],
   ['ibm-cos-hmac', `cos_hmac_secret_access_key = "${rand(hex, 48)}"`],
 ];
