@@ -171,12 +171,32 @@ export function scanLines(text: string, lines: string[], lineOf: (offset: number
   for (const re of [CREDENTIAL_WORDS, ANY_QUOTED]) for (const m of text.matchAll(re)) worth.add(lineOf(m.index));
   return [...worth]
     .sort((a, b) => a - b)
-    .flatMap((index) => scanLine(lines[index]!, path, literalUnquoted).map((h) => ({ ...h, index })));
+    .flatMap((index) => {
+      const hits = scanLine(lines[index]!, path, literalUnquoted).map((h) => ({ ...h, index }));
+      const next = valueOnNextLine(lines[index]!, lines[index + 1]);
+      if (next) hits.push(...classify([next], lines[index + 1]!).map((h) => ({ ...h, index: index + 1 })));
+      return hits;
+    });
+}
+
+/** A key whose value is on the next line: a plist `<key>…</key>`, a YAML block scalar `key: |`. */
+const DANGLING_KEY = /(?:<key>\s*(?<plist>[^<]+?)\s*<\/key>|^\s*(?<yaml>[\w.-]+)\s*:\s*[|>][-+]?)\s*$/;
+const NEXT_VALUE = /^\s*(?:<string>(?<plist>[^<\s]+)<\/string>|(?<yaml>\S+))\s*$/;
+
+function valueOnNextLine(line: string, next: string | undefined): Candidate | undefined {
+  const key = next === undefined ? undefined : DANGLING_KEY.exec(line)?.groups;
+  const value = key && NEXT_VALUE.exec(next!)?.groups;
+  const text = key?.plist ? value?.plist : value?.yaml;
+  return text ? { key: key!.plist ?? key!.yaml, value: text, column: next!.indexOf(text), quoted: true } : undefined;
 }
 
 function scanLine(line: string, path: string, literalUnquoted: boolean): LineHit[] {
+  return classify(candidates(line, path, literalUnquoted), line);
+}
+
+function classify(found: Candidate[], line: string): LineHit[] {
   const hits: LineHit[] = [];
-  for (const c of candidates(line, path, literalUnquoted)) {
+  for (const c of found) {
     const cls = c.key === undefined ? undefined : keyClass(c.key);
     if (cls !== undefined && isCredentialValue(c.value, cls)) {
       hits.push({ detector: 'keyword', type: 'Secret Keyword', secret: c.value, column: c.column });

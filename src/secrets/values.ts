@@ -78,7 +78,7 @@ const PLACEHOLDER_PARTS = [
 ];
 /** Well-known vendor defaults and textbook passwords: default-credential findings, not leaks. */
 const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'secret', 's3cr3t', 'changeme', 'changeit', 'admin', 'administrator', 'root', 'toor', 'hunter2', 'letmein', 'qwerty', 'default', 'guest', 'demo',
-  'abc', 'abc123', 'welcome', 'iloveyou', 'trustno1', 'master', 'pass', 'p@55w0rd', 'qwertyuiop', '1q2w3e4r', 'user', 'postgres', 'mysql', 'oracle', 'sa', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
+  'abc', 'abc123', 'welcome', 'iloveyou', 'trustno1', 'master', 'pass', 'p@55w0rd', 'qwertyuiop', '1q2w3e4r', 'user', 'postgres', 'mysql', 'oracle', 'sa', 'vagrant', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
 
 /** Values that are public by design: Stripe publishable keys, Nostr public keys, age recipients. */
 const PUBLIC_VALUE = /^(?:pk_(?:live|test)_|npub1|age1)/;

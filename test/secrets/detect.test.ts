@@ -81,6 +81,8 @@ const secrets: Array<[string, string]> = [
   ['wp-config.php', "define('AUTH_SALT', 'Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF');"],
   ['a.env', 'WEBHOOK_SECRET=0e299616832bb6bcd7066884b327ae8f1b5c2fb4'],
   ['docs/staging.md', '| service | user | password |\n|---|---|---|\n| db | deploy |\n| password | Harbor!maple2291 |'],
+  ['Info.plist', '<dict>\n  <key>API_TOKEN</key>\n  <string>Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF</string>\n</dict>'],
+  ['values.yaml', 'db:\n  password: |-\n    Harbor!maple2291\n  port: 5432'],
 ];
 
 const nonSecrets: Array<[string, string]> = [
@@ -224,6 +226,8 @@ const nonSecrets: Array<[string, string]> = [
   ['assets.json', '{"app.css": "5520246d45d7d868a54e23940a793ad7"}'],
   ['release.py', 'RELEASE = "0229506cbbe42ac2baa550d85c1ed243d3102616"'],
   ['docs/config.md', '| key | type | default |\n|---|---|---|\n| `password` | string | `(none)` |\n| `token_ttl` | duration | `3600s` |'],
+  ['Info.plist', '<dict>\n  <key>API_TOKEN_URL</key>\n  <string>https://auth.example.com/token</string>\n</dict>'],
+  ['values.yaml', 'db:\n  password: |-\n    ${DB_PASSWORD}\n  port: 5432'],
 ];
 
 const found = (file: string, text: string) => uniqueHits(scanText(`${text}\n`, file));
