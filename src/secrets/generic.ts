@@ -136,11 +136,6 @@ function pairs(line: string, literalUnquoted: boolean, found: Candidate[]): void
 
 /** Text around a value (on its line, near it) that says it is a digest, public key material or ciphertext. */
 const NOT_SECRET_CONTEXT = /\b(?:sha-?\d+|md5|integrity|checksum|digest|--hash|ssh-(?:rsa|ed25519|dss)|ecdsa-sha2|BEGIN (?:PUBLIC KEY|CERTIFICATE)|ENC\[AES|ANSIBLE_VAULT|data:[\w/+.-]+;base64)/i;
-const HASH_PREFIX = /^(?:sha\d+|md5|h\d|zh)[-:]/i;
-/** SSH public key blobs (`AAAAB3NzaC1yc2E…`), DER public keys (SubjectPublicKeyInfo of RSA, EC, Ed25519, X25519) and age recipients. */
-const PUBLIC_MATERIAL =
-  /^(?:AAAA[A-Z0-9][A-Za-z0-9]{3}[a-z]|age1[a-z0-9]{50,}|MFkwEwYHKoZIzj0CAQY|MHYwEAYHKoZIzj0CAQY|MIGbMBAGByqGSM49AgEG|MCowBQYDK2V[wu]AyEA|MI[IG][A-Za-z0-9+/]{2}[MA][A-Za-z0-9]GCSqGSIb3DQEBAQUAA4|MIIB(?:Ij|oj)ANBgkqhkiG9w0BAQEFAAOC|MIICIjANBgkqhkiG9w0BAQEFAAOC)/;
-
 /**
  * detect-secrets' entropy plugins. Hex is only taken where the key names a credential:
  * a bare quoted hex string is a digest or a commit far more often than a key (the
@@ -149,7 +144,7 @@ const PUBLIC_MATERIAL =
 function entropyHit(c: Candidate, line: string, credentialKey: boolean): LineHit | undefined {
   const v = c.value;
   if (v.length < 16 || !BASE64.test(v)) return undefined;
-  if (HASH_PREFIX.test(v) || PUBLIC_MATERIAL.test(v) || isPlaceholder(v)) return undefined;
+  if (isPlaceholder(v)) return undefined;
   if (c.key !== undefined && isIdKey(c.key)) return undefined;
   if (NOT_SECRET_CONTEXT.test(line.slice(Math.max(0, c.column - 120), c.column + v.length + 40))) return undefined;
   if (HEX.test(v)) {

@@ -8,7 +8,7 @@ import { dominantShare, isSequential, shannonEntropy } from './entropy.js';
 export type KeyClass = 'password' | 'secret';
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort']);
-const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'signingkey', 'masterkey', 'salt']);
+const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'masterkey', 'salt']);
 /** Run-together names: `PGPASSWORD`, `dbpasswd`, `slacktoken`, `clientsecret` (not `bypass` or `monkey`). */
 const PASSWORD_SUFFIX = /^[a-z]{1,12}(?:password|passwd|pwd|passphrase)$/;
 const SECRET_SUFFIX = /^[a-z]{1,12}(?:secret|token|apikey|secretkey|accesskey|privatekey)$/;
@@ -83,12 +83,18 @@ const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'sec
 /** Values that are public by design: Stripe publishable keys, Nostr public keys, age recipients. */
 const PUBLIC_VALUE = /^(?:pk_(?:live|test)_|npub1|age1)/;
 
-/** A value that is a reference, a template, a placeholder or a well-known default. */
+/** Digests written with their algorithm (`sha256:…`, Go's `h1:…`, Terraform's `zh:…`). */
+const HASH_PREFIX = /^(?:sha\d+|md5|h\d|zh)[-:]/i;
+/** SSH public key blobs (`AAAAB3NzaC1yc2E…`), DER public keys (SubjectPublicKeyInfo of RSA, EC, Ed25519, X25519) and age recipients. */
+const PUBLIC_MATERIAL =
+  /^(?:AAAA[A-Z0-9][A-Za-z0-9]{3}[a-z]|age1[a-z0-9]{50,}|MFkwEwYHKoZIzj0CAQY|MHYwEAYHKoZIzj0CAQY|MIGbMBAGByqGSM49AgEG|MCowBQYDK2V[wu]AyEA|MI[IG][A-Za-z0-9+/]{2}[MA][A-Za-z0-9]GCSqGSIb3DQEBAQUAA4|MIIB(?:Ij|oj)ANBgkqhkiG9w0BAQEFAAOC|MIICIjANBgkqhkiG9w0BAQEFAAOC)/;
+
+/** A value that is a reference, a template, a placeholder, a well-known default, public material or a digest. */
 export function isPlaceholder(value: string): boolean {
   const lower = value.toLowerCase();
   if (WELL_KNOWN.has(lower) || WELL_KNOWN.has(lower.replace(/[0-9!]+$/, ''))) return true;
   if (!/\d/.test(value) && WELL_KNOWN.has(lower.replace(/[^a-z]/g, ''))) return true; // `password}`, `<secret>`
-  if (REFERENCE.some((r) => r.test(value)) || PUBLIC_VALUE.test(value)) return true;
+  if (REFERENCE.some((r) => r.test(value)) || PUBLIC_VALUE.test(value) || PUBLIC_MATERIAL.test(value) || HASH_PREFIX.test(value)) return true;
   if (value.includes('EXAMPLE')) return true; // AWS's documented keys (`…EXAMPLE`, `…EXAMPLEKEY`) and their imitators
   // words inside random text are chance: only a value with the entropy of words is read for them
   if (shannonEntropy(value) < 4.5 && PLACEHOLDER_PARTS.some((p) => lower.includes(p))) return true;

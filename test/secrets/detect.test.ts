@@ -228,6 +228,8 @@ const nonSecrets: Array<[string, string]> = [
   ['docs/config.md', '| key | type | default |\n|---|---|---|\n| `password` | string | `(none)` |\n| `token_ttl` | duration | `3600s` |'],
   ['Info.plist', '<dict>\n  <key>API_TOKEN_URL</key>\n  <string>https://auth.example.com/token</string>\n</dict>'],
   ['values.yaml', 'db:\n  password: |-\n    ${DB_PASSWORD}\n  port: 5432'],
+  ['extension/manifest.json', '{"key": "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxYz4Rt8Jq2W"}'],
+  ['.gitconfig', '[user]\n\tsigningkey = 3AA5C34371567BD2'],
 ];
 
 const found = (file: string, text: string) => uniqueHits(scanText(`${text}\n`, file));
