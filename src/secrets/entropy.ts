@@ -37,6 +37,22 @@ export function isSequential(text: string): boolean {
   return alphabets.some((a) => a.includes(upper));
 }
 
+/** A run of `length` counting characters (`123456`, `abcdef`, `FEDCBA`) or a keyboard row: typed, not generated. */
+export function hasCountingRun(text: string, length = 6): boolean {
+  const lower = text.toLowerCase();
+  if (/qwerty|asdfgh|zxcvbn/.test(lower)) return true;
+  let up = 1;
+  let down = 1;
+  for (let i = 1; i < lower.length; i++) {
+    const step = lower.charCodeAt(i) - lower.charCodeAt(i - 1);
+    const alnum = /[a-z0-9]/.test(lower[i]!) && /[a-z0-9]/.test(lower[i - 1]!);
+    up = alnum && step === 1 ? up + 1 : 1;
+    down = alnum && step === -1 ? down + 1 : 1;
+    if (up >= length || down >= length) return true;
+  }
+  return false;
+}
+
 /** The share of the string taken by its most frequent character. */
 export function dominantShare(text: string): number {
   const counts = new Map<string, number>();

@@ -4,7 +4,7 @@
  * base64 above 4.5 bits per character, hex above 3.0), each behind the heuristics in
  * values.ts.
  */
-import { BASE64, HEX, decodesToMedia, decodesToText, hexEntropy, shannonEntropy } from './entropy.js';
+import { BASE64, HEX, decodesToMedia, decodesToText, hasCountingRun, hexEntropy, shannonEntropy } from './entropy.js';
 import { isCredentialValue, isIdKey, isPlaceholder, keyClass } from './values.js';
 
 /** A value found on a line, with the key it is assigned to when there is one. */
@@ -144,7 +144,7 @@ const NOT_SECRET_CONTEXT = /\b(?:sha-?\d+|md5|integrity|checksum|digest|--hash|s
 function entropyHit(c: Candidate, line: string, credentialKey: boolean): LineHit | undefined {
   const v = c.value;
   if (v.length < 16 || !BASE64.test(v)) return undefined;
-  if (isPlaceholder(v)) return undefined;
+  if (isPlaceholder(v) || hasCountingRun(v)) return undefined;
   if (c.key !== undefined && isIdKey(c.key)) return undefined;
   if (NOT_SECRET_CONTEXT.test(line.slice(Math.max(0, c.column - 120), c.column + v.length + 40))) return undefined;
   if (HEX.test(v)) {
@@ -159,20 +159,39 @@ function entropyHit(c: Candidate, line: string, credentialKey: boolean): LineHit
 }
 
 /** Keyword and entropy findings on each line; `index` is the line's 0-based position. */
-export function scanLines(text: string, lines: string[], lineOf: (offset: number) => number, path: string): Array<LineHit & { index: number }> {
+export function scanLines(text: string, lines: string[], starts: number[], lineOf: (offset: number) => number, path: string): Array<LineHit & { index: number }> {
   const literalUnquoted = !CODE.test(path);
-  // one pass over the whole text picks the lines worth a closer look
-  const worth = new Set<number>();
-  for (const re of [CREDENTIAL_WORDS, ANY_QUOTED]) for (const m of text.matchAll(re)) worth.add(lineOf(m.index));
-  return [...worth]
+  // one pass over the whole text picks the lines worth a closer look; on a long line
+  // (a minified bundle), only the stretch around each match
+  const spans = new Map<number, Array<[number, number]>>();
+  for (const re of [CREDENTIAL_WORDS, ANY_QUOTED]) {
+    for (const m of text.matchAll(re)) {
+      const index = lineOf(m.index);
+      const length = lines[index]!.length;
+      const at = m.index - starts[index]!;
+      const span: [number, number] = length <= LONG_LINE ? [0, length] : [Math.max(0, at - 200), Math.min(length, at + m[0].length + 300)];
+      const list = spans.get(index) ?? [];
+      const last = list[list.length - 1];
+      if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+      else list.push(span);
+      spans.set(index, list);
+    }
+  }
+  return [...spans.keys()]
     .sort((a, b) => a - b)
     .flatMap((index) => {
-      const hits = scanLine(lines[index]!, path, literalUnquoted).map((h) => ({ ...h, index }));
-      const next = valueOnNextLine(lines[index]!, lines[index + 1]);
+      const line = lines[index]!;
+      const hits = spans.get(index)!.flatMap(([from, to]) =>
+        scanLine(line.slice(from, to), path, literalUnquoted).map((h) => ({ ...h, column: h.column + from, index })),
+      );
+      const next = valueOnNextLine(line, lines[index + 1]);
       if (next) hits.push(...classify([next], lines[index + 1]!).map((h) => ({ ...h, index: index + 1 })));
       return hits;
     });
 }
+
+/** Lines longer than this are looked at in stretches around what matched. */
+const LONG_LINE = 1000;
 
 /** A key whose value is on the next line: a plist `<key>…</key>`, a YAML block scalar `key: |`. */
 const DANGLING_KEY = /(?:<key>\s*(?<plist>[^<]+?)\s*<\/key>|^\s*(?<yaml>[\w.-]+)\s*:\s*[|>][-+]?)\s*$/;

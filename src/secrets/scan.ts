@@ -114,7 +114,7 @@ export function scanText(text: string, file: string, options: ScanTextOptions = 
     }
   }
   if (!holdsNoPlaintext(file, text)) {
-    for (const h of scanLines(text, lines, lineOf, file)) add(h.detector, h.type, h.secret, h.index, h.column, GENERIC_SCORE);
+    for (const h of scanLines(text, lines, starts, lineOf, file)) add(h.detector, h.type, h.secret, h.index, h.column, GENERIC_SCORE);
   }
   return hits;
 }

@@ -3,7 +3,7 @@
  * heuristics shared by the keyword and entropy detectors (detect-secrets' filters,
  * extended to the placeholders and references that repositories are meant to hold).
  */
-import { dominantShare, isSequential, shannonEntropy } from './entropy.js';
+import { dominantShare, hasCountingRun, isSequential, shannonEntropy } from './entropy.js';
 
 export type KeyClass = 'password' | 'secret';
 
@@ -122,5 +122,5 @@ export function isCredentialValue(value: string, cls: KeyClass): boolean {
   // `-`, `_` and `.` join words in names (`postgres-password`, `orders-db-credentials`)
   const hasSymbol = /[!-,/:-@[-^`{-~]/.test(value);
   if (cls === 'password') return hasLetter && (hasDigit || hasSymbol) && shannonEntropy(value) >= 2.5;
-  return value.length >= 16 && hasLetter && hasDigit && shannonEntropy(value) >= 3;
+  return value.length >= 16 && hasLetter && hasDigit && shannonEntropy(value) >= 3 && !hasCountingRun(value);
 }

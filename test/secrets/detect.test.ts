@@ -230,6 +230,8 @@ const nonSecrets: Array<[string, string]> = [
   ['values.yaml', 'db:\n  password: |-\n    ${DB_PASSWORD}\n  port: 5432'],
   ['extension/manifest.json', '{"key": "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAxYz4Rt8Jq2W"}'],
   ['.gitconfig', '[user]\n\tsigningkey = 3AA5C34371567BD2'],
+  ['tests/test_client.py', 'API_KEY = "1234567890abcdef"'],
+  ['config.js', 'const apiToken = "abcdef0123456789ABCDEF";'],
 ];
 
 const found = (file: string, text: string) => uniqueHits(scanText(`${text}\n`, file));
@@ -314,4 +316,11 @@ test('DER public keys are public; the matching private keys are secrets', () => 
     assert.deepEqual(found('keys.json', `{"verifyWith": "${pub}"}`), [], `${publicKey.asymmetricKeyType} public key`);
     assert.equal(found('keys.json', `{"signWith": "${priv}"}`).length, 1, `${privateKey.asymmetricKeyType} private key`);
   }
+});
+
+test('a minified bundle (one long line) is read around what matters, columns intact', () => {
+  const filler = 'function f(e,t){return e.map(function(r){return t(r)})};'.repeat(200);
+  const line = `${filler}var c={password:"Harbor!maple2291",url:"https://api"};${filler}`;
+  const hits = found('dist/app.min.js', line);
+  assert.deepEqual(hits.map((h) => [h.line, h.secret, line.slice(h.column - 1, h.column - 1 + h.secret.length)]), [[1, 'Harbor!maple2291', 'Harbor!maple2291']]);
 });
