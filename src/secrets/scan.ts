@@ -49,12 +49,16 @@ function allowlistedLines(text: string, lines: string[]): Set<number> {
 
 const KEYWORDS = [...new Set(detectors.flatMap((d) => d.keywords))].sort((a, b) => b.length - a.length);
 /** One pass for every keyword: at each position, the longest keyword starting there. */
-const KEYWORD_SCAN = new RegExp(`(?=(${KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')}))`, 'g');
+const KEYWORD_SCAN = new RegExp(KEYWORDS.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
 
 /** The keywords that occur in `lower` (gitleaks' prefilter, as one regular expression). */
 function presentKeywords(lower: string): Set<string> {
   const matched = new Set<string>();
-  for (const m of lower.matchAll(KEYWORD_SCAN)) matched.add(m[1]!);
+  KEYWORD_SCAN.lastIndex = 0;
+  for (let m = KEYWORD_SCAN.exec(lower); m; m = KEYWORD_SCAN.exec(lower)) {
+    matched.add(m[0]);
+    KEYWORD_SCAN.lastIndex = m.index + 1; // overlapping keywords start inside a match
+  }
   // a shorter keyword inside a longer one found at the same place (`sk` in `sk_live`)
   return new Set(KEYWORDS.filter((k) => [...matched].some((m) => m.includes(k))));
 }
