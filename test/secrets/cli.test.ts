@@ -173,3 +173,25 @@ test('the hook honours a committed .secrets.baseline: a known secret that moves 
     return /settings\.py:5:16 {2}Slack Token/.test(out) && !/settings\.py:4/.test(out);
   });
 });
+
+test('scan --history and --diff through the CLI: commit, author and date on each finding', () => {
+  const repo = makeRepo();
+  const first = commit(repo, 'add key', { 'app.env': `STRIPE_KEY=${STRIPE}\n` });
+  commit(repo, 'remove key', { 'app.env': 'STRIPE_KEY=${STRIPE_KEY}\n' });
+  const base = git(repo, 'rev-parse', 'HEAD');
+  const second = commit(repo, 'add token', { 'ci.env': `GITHUB_TOKEN=${GITHUB}\n` });
+
+  const history = vigil(repo, 'secrets', 'scan', '--history', '-f', 'json');
+  assert.equal(history.status, 1);
+  const found = JSON.parse(history.stdout).findings.map((f: Record<string, string>) => [f.file, f.commit, f.author, f.email, typeof f.date]);
+  assert.deepEqual(found, [
+    ['app.env', first, 'Ada Lovelace', 'ada@example.com', 'string'],
+    ['ci.env', second, 'Ada Lovelace', 'ada@example.com', 'string'],
+  ]);
+  const diff = JSON.parse(vigil(repo, 'secrets', 'scan', '--diff', `${base}..HEAD`, '-f', 'json').stdout);
+  assert.deepEqual(diff.findings.map((f: { file: string }) => f.file), ['ci.env']);
+
+  const both = vigil(repo, 'secrets', 'scan', '--staged', '--history');
+  assert.equal(both.status, 2);
+  assert.equal(both.stderr, 'vigil: secrets scan: use only one of --staged, --diff and --history\n');
+});
