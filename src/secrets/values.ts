@@ -7,7 +7,7 @@ import { dominantShare, hasCountingRun, isSequential, shannonEntropy } from './e
 
 export type KeyClass = 'password' | 'secret';
 
-const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort']);
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort', 'kennwort', 'senha', 'wachtwoord', 'losenord', 'salasana', 'haslo']);
 const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'masterkey', 'salt']);
 /** Run-together names: `PGPASSWORD`, `dbpasswd`, `slacktoken`, `clientsecret` (not `bypass` or `monkey`). */
 const PASSWORD_SUFFIX = /^[a-z]{1,12}(?:password|passwd|pwd|passphrase)$/;
