@@ -5,7 +5,7 @@
  * values.ts.
  */
 import { BASE64, HEX, decodesToMedia, decodesToText, hasCountingRun, hexEntropy, shannonEntropy } from './entropy.js';
-import { isCredentialValue, isIdKey, isPlaceholder, keyClass } from './values.js';
+import { CREDENTIAL_WORDS, isCredentialValue, isIdKey, isPlaceholder, keyClass } from './values.js';
 
 /** A value found on a line, with the key it is assigned to when there is one. */
 export interface Candidate {
@@ -85,9 +85,9 @@ function candidates(raw: string, path: string, literalUnquoted = !CODE.test(path
 /** The key a quoted string is assigned to, read backwards from the quote. */
 const KEY_BEFORE = /([A-Za-z_$@][\w$@.-]*)["'`]?\]?\s*(?::=|=>|=|:)\s*$/;
 
-/** A cheap test for a line where a key could name a credential (a superset of values.ts' words). */
-const CREDENTIAL_WORD = /pass|pwd|pswd|secret|token|key|auth|cred|pat|bearer|contrase|identified|securestring/i;
-const CREDENTIAL_WORDS = new RegExp(CREDENTIAL_WORD.source, 'gi');
+/** A cheap test for a line where a key could name a credential, or a statement sets a password. */
+const CREDENTIAL_WORD = new RegExp([...CREDENTIAL_WORDS, 'identified', 'securestring'].join('|'), 'i');
+const CREDENTIAL_WORD_ANYWHERE = new RegExp(CREDENTIAL_WORD.source, 'gi');
 
 /** Whether a position is inside a double-quoted string on the line (`"Server=db;Password=…"`). */
 function quoteParity(line: string): (index: number) => boolean {
@@ -164,7 +164,7 @@ export function scanLines(text: string, lines: string[], starts: number[], lineO
   // one pass over the whole text picks the lines worth a closer look; on a long line
   // (a minified bundle), only the stretch around each match
   const spans = new Map<number, Array<[number, number]>>();
-  for (const re of [CREDENTIAL_WORDS, ANY_QUOTED]) {
+  for (const re of [CREDENTIAL_WORD_ANYWHERE, ANY_QUOTED]) {
     for (const m of text.matchAll(re)) {
       const index = lineOf(m.index);
       const length = lines[index]!.length;

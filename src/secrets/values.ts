@@ -9,6 +9,9 @@ export type KeyClass = 'password' | 'secret';
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase', 'passcode', 'pswd', 'contrasena', 'contraseña', 'passwort', 'kennwort', 'senha', 'wachtwoord', 'losenord', 'salasana', 'haslo']);
 const SECRET_WORDS = new Set(['secret', 'token', 'key', 'auth', 'credential', 'credentials', 'cred', 'creds', 'pat', 'bearer', 'apikey', 'privatekey', 'secretkey', 'accesskey', 'authtoken', 'apitoken', 'accesstoken', 'authkey', 'masterkey', 'salt']);
+/** Every credential word, for a cheap first look at a line (a substring test, so a superset of keyClass). */
+export const CREDENTIAL_WORDS = [...PASSWORD_WORDS, ...SECRET_WORDS];
+
 /** Run-together names: `PGPASSWORD`, `dbpasswd`, `slacktoken`, `clientsecret` (not `bypass` or `monkey`). */
 const PASSWORD_SUFFIX = /^[a-z]{1,12}(?:password|passwd|pwd|passphrase)$/;
 const SECRET_SUFFIX = /^[a-z]{1,12}(?:secret|token|apikey|secretkey|accesskey|privatekey)$/;

@@ -83,6 +83,8 @@ const secrets: Array<[string, string]> = [
   ['docs/staging.md', '| service | user | password |\n|---|---|---|\n| db | deploy |\n| password | Harbor!maple2291 |'],
   ['Info.plist', '<dict>\n  <key>API_TOKEN</key>\n  <string>Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF</string>\n</dict>'],
   ['values.yaml', 'db:\n  password: |-\n    Harbor!maple2291\n  port: 5432'],
+  ['.env', 'DB_SENHA=Harbor!maple2291'],
+  ['wp-config.php', "define('NONCE_SALT', 'Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF');"],
 ];
 
 const nonSecrets: Array<[string, string]> = [
@@ -232,6 +234,7 @@ const nonSecrets: Array<[string, string]> = [
   ['.gitconfig', '[user]\n\tsigningkey = 3AA5C34371567BD2'],
   ['tests/test_client.py', 'API_KEY = "1234567890abcdef"'],
   ['config.js', 'const apiToken = "abcdef0123456789ABCDEF";'],
+  ['i18n/pt.json', '"senha": "Senha",'],
 ];
 
 const found = (file: string, text: string) => uniqueHits(scanText(`${text}\n`, file));
