@@ -1,3 +1,5 @@
 export { Engine, type EngineRule, type EngineOptions, type TypeField } from './engine.js';
 export { requiredValues } from './type-index.js';
 export { isoNanos, nowNanos, parseTimeNanos } from './time.js';
+export { loadRuleFiles, engineFor, detect, type Detection } from './detect.js';
+export { runRuleTests, type RuleTestOutcome } from './rule-tests.js';

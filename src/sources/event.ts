@@ -10,6 +10,8 @@ export interface VigilEvent {
   timeNs?: bigint;
   /** Where it came from (file:line, byte offset, HTTP request), for messages. */
   origin?: string;
+  /** Its number in the stream it was read from, from 1 (evt.num). */
+  num?: number;
 }
 
 /**
@@ -29,6 +31,11 @@ export interface Source {
   frame(doc: unknown): unknown[] | undefined;
   /** The event's time in nanoseconds, when the event says it. */
   time?(event: unknown): bigint | undefined;
+  /**
+   * The field that names an event's type (`ct.name`, `ka.verb`): the engine indexes rules
+   * by the values their conditions require of it, as Falco indexes by evt.type.
+   */
+  typeField?: string;
 }
 
 /** Object key lookup that never reads inherited properties. */
@@ -52,4 +59,28 @@ export function atPath(obj: unknown, path: readonly string[]): unknown {
 export function jsonText(v: unknown): string | undefined {
   if (v === undefined) return undefined;
   return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/**
+ * An event read from input: its time is parsed only when something asks for it (an alert,
+ * a `*.rawtime` field), since most events raise nothing.
+ */
+export class SourceEvent implements VigilEvent {
+  private parsedTime: bigint | undefined | null = null;
+
+  constructor(
+    private readonly of: Source,
+    readonly data: unknown,
+    readonly origin: string,
+    readonly num: number,
+  ) {}
+
+  get source(): string {
+    return this.of.name;
+  }
+
+  get timeNs(): bigint | undefined {
+    if (this.parsedTime === null) this.parsedTime = this.of.time?.(this.data);
+    return this.parsedTime;
+  }
 }
