@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
+import { DEFAULT_STORE } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import {
   auditItems,
@@ -37,7 +38,7 @@ interface ScanFlags {
   gitignore: boolean;
   skipBinary: boolean;
   showSecrets?: boolean;
-  store?: string;
+  store: string | false;
 }
 
 function scan(paths: string[], flags: ScanFlags): void {
@@ -51,8 +52,9 @@ function scan(paths: string[], flags: ScanFlags): void {
     settings.maxBytes = bytes;
   }
   if (!flags.gitignore) settings.gitignore = false;
-  // the baseline holds hashes of secrets, not secrets
-  for (const file of [flags.baseline, flags.writeBaseline]) {
+  // vigil's own files: the baseline holds hashes of secrets, the store (and its journal) masked findings
+  const own = [flags.baseline, flags.writeBaseline, flags.store ? `${flags.store}*` : undefined];
+  for (const file of own) {
     if (file) settings.allowPaths = [...(settings.allowPaths ?? []), `/${relative(process.cwd(), resolve(file)).split(sep).join('/')}`];
   }
   if (!flags.skipBinary) settings.skipBinary = false;
@@ -74,9 +76,9 @@ function scan(paths: string[], flags: ScanFlags): void {
   const baseline: Baseline | undefined = flags.baseline ? readBaseline(flags.baseline) : undefined;
   const known = knownIn(baseline);
   const fresh = result.findings.filter((h) => !known(h));
-  if (flags.store) {
+  if (flags.store !== false) {
     const counts = storeFindings(flags.store, scope, result.findings);
-    process.stderr.write(`store ${flags.store}: ${counts.new} new, ${counts.open} open, ${counts.fixed} fixed\n`);
+    process.stderr.write(`secrets: ${result.findings.length} findings (new ${counts.new}, fixed ${counts.fixed}) stored in ${flags.store}\n`);
   }
   const report = formatReport(flags.format, {
     result,
@@ -158,7 +160,8 @@ export function registerSecrets(program: Command): void {
     .option('--no-gitignore', 'also scan files that .gitignore excludes')
     .option('--no-skip-binary', 'also scan binary files')
     .option('--show-secrets', 'print secrets in full instead of masked')
-    .option('--store <path>', 'record the findings in a vigil findings store (SQLite path)')
+    .option('--store <path>', 'findings store (SQLite path); what a scan of the same scope no longer sees is fixed', DEFAULT_STORE)
+    .option('--no-store', 'do not store the findings (the pre-commit hook)')
     .action((paths: string[], flags: ScanFlags) => scan(paths, flags));
 
   secrets

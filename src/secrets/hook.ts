@@ -12,9 +12,9 @@ export function hookScript(command: string[]): string {
     '#!/bin/sh',
     MARK,
     'if [ -f .secrets.baseline ]; then',
-    `  exec ${quoted} secrets scan --staged --baseline .secrets.baseline`,
+    `  exec ${quoted} secrets scan --staged --no-store --baseline .secrets.baseline`,
     'fi',
-    `exec ${quoted} secrets scan --staged`,
+    `exec ${quoted} secrets scan --staged --no-store`,
     '',
   ].join('\n');
 }

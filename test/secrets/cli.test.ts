@@ -114,22 +114,22 @@ test('hook install: the pre-commit hook blocks a commit that adds a secret and l
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'clean');
   assert.equal(git(repo, 'rev-list', '--count', 'HEAD'), '2');
+  assert.ok(!existsSync(join(repo, 'vigil.db')), 'the hook stores nothing in the repository');
 
   write(repo, '.git/hooks/pre-commit', '#!/bin/sh\nexit 0\n');
   assert.equal(vigil(repo, 'secrets', 'hook', 'install').status, 2, 'a foreign hook is kept');
   assert.equal(vigil(repo, 'secrets', 'hook', 'install', '--force').status, 0);
 });
 
-test('--store records findings; a re-scan that no longer sees one marks it fixed', () => {
+test('findings are stored; a re-scan that no longer sees one marks it fixed', () => {
   const dir = makeRepo();
-  const db = join(dir, '.vigil.db');
-  write(dir, '.gitignore', '.vigil.db*\n');
+  const db = join(dir, 'findings.db'); // scans leave the store (and its journal files) out
   write(dir, 'a.env', `SLACK_TOKEN=${SLACK}\n`);
   write(dir, 'b.env', `\nSTRIPE_KEY=${STRIPE}\n`);
-  assert.match(vigil(dir, 'secrets', 'scan', '--store', db).stderr, /2 new, 2 open, 0 fixed/);
+  assert.match(vigil(dir, 'secrets', 'scan', '--store', db).stderr, /^secrets: 2 findings \(new 2, fixed 0\) stored in .*findings\.db$/m);
   write(dir, 'b.env', `# moved down\n\nSTRIPE_KEY=${STRIPE}\n`); // same finding on another line
   write(dir, 'a.env', 'SLACK_TOKEN=${SLACK_TOKEN}\n');
-  assert.match(vigil(dir, 'secrets', 'scan', '--store', db).stderr, /0 new, 1 open, 1 fixed/);
+  assert.match(vigil(dir, 'secrets', 'scan', '--store', db).stderr, /^secrets: 1 findings \(new 0, fixed 1\) stored in /m);
   const store = openFindingStore(db);
   try {
     const byStatus = store.list({ kind: 'secret' }).map((f) => [f.resource, f.status, f.location]).sort();
