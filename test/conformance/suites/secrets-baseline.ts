@@ -59,7 +59,8 @@ export const secretsBaseline: Suite = {
         check: () => {
           // detect-secrets-hook --baseline .secrets.baseline FILES  →  vigil secrets scan FILES --baseline .secrets.baseline
           const files = expected.hook.command.split(/\s+/).filter((w) => w.startsWith('repo/'));
-          const run = spawnSync(process.execPath, [CLI, 'secrets', 'scan', ...files, '--baseline', '.secrets.baseline', '-f', 'json'], { cwd: dir, encoding: 'utf8' });
+          const args = ['secrets', 'scan', ...files, '--baseline', '.secrets.baseline', '--no-store', '-f', 'json'];
+          const run = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8' });
           if (run.status !== expected.hook.exit_code) return `exit ${run.status}, detect-secrets-hook exits ${expected.hook.exit_code} (${run.stderr.trim()})`;
           const named = (JSON.parse(run.stdout).findings as Array<{ file: string; line: number }>).map((f) => `${f.file}:${f.line}`);
           const want = expected.new.map((n) => `${n.file}:${n.line}`);
