@@ -170,13 +170,10 @@ export function scanLines(text: string, lines: string[], starts: number[], lineO
       const length = lines[index]!.length;
       const at = m.index - starts[index]!;
       const span: [number, number] = length <= LONG_LINE ? [0, length] : [Math.max(0, at - 200), Math.min(length, at + m[0].length + 300)];
-      const list = spans.get(index) ?? [];
-      const last = list[list.length - 1];
-      if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
-      else list.push(span);
-      spans.set(index, list);
+      spans.set(index, [...(spans.get(index) ?? []), span]);
     }
   }
+  for (const [index, list] of spans) spans.set(index, mergeSpans(list));
   return [...spans.keys()]
     .sort((a, b) => a - b)
     .flatMap((index) => {
@@ -188,6 +185,17 @@ export function scanLines(text: string, lines: string[], starts: number[], lineO
       if (next) hits.push(...classify([next], lines[index + 1]!).map((h) => ({ ...h, index: index + 1 })));
       return hits;
     });
+}
+
+/** Overlapping stretches of a line, joined. */
+function mergeSpans(spans: Array<[number, number]>): Array<[number, number]> {
+  const merged: Array<[number, number]> = [];
+  for (const span of spans.sort((a, b) => a[0] - b[0])) {
+    const last = merged[merged.length - 1];
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
 }
 
 /** Lines longer than this are looked at in stretches around what matched. */

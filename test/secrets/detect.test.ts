@@ -327,3 +327,14 @@ test('a minified bundle (one long line) is read around what matters, columns int
   const hits = found('dist/app.min.js', line);
   assert.deepEqual(hits.map((h) => [h.line, h.secret, line.slice(h.column - 1, h.column - 1 + h.secret.length)]), [[1, 'Harbor!maple2291', 'Harbor!maple2291']]);
 });
+
+test('on a long line, a credential word inside a long quoted value does not cut the value short', () => {
+  let seed = 11;
+  const random = Array.from({ length: 1500 }, () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[seed >>> 26];
+  }).join('');
+  const value = `${random.slice(0, 900)}key${random.slice(900)}`;
+  const hits = found('keys.json', `{"blob": "${value}"}`);
+  assert.deepEqual(hits.map((h) => [h.rule, h.secret === value]), [['base64-entropy', true]]);
+});
