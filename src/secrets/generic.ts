@@ -169,8 +169,10 @@ export function scanLines(text: string, lines: string[], starts: number[], lineO
       const index = lineOf(m.index);
       const length = lines[index]!.length;
       const at = m.index - starts[index]!;
-      const span: [number, number] = length <= LONG_LINE ? [0, length] : [Math.max(0, at - 200), Math.min(length, at + m[0].length + 300)];
-      spans.set(index, [...(spans.get(index) ?? []), span]);
+      const span: [number, number] = length <= LONG_LINE ? [0, length] : [Math.max(0, at - 200), valueEnd(lines[index]!, at + m[0].length + 300)];
+      const list = spans.get(index);
+      if (list) list.push(span);
+      else spans.set(index, [span]);
     }
   }
   for (const [index, list] of spans) spans.set(index, mergeSpans(list));
@@ -185,6 +187,13 @@ export function scanLines(text: string, lines: string[], starts: number[], lineO
       if (next) hits.push(...classify([next], lines[index + 1]!).map((h) => ({ ...h, index: index + 1 })));
       return hits;
     });
+}
+
+/** Where the token at `from` ends (a long unquoted value is not cut), looking at most 4000 characters on. */
+function valueEnd(line: string, from: number): number {
+  if (from >= line.length) return line.length;
+  const stop = line.slice(from, from + 4000).search(/[\s"'`,;]/);
+  return stop === -1 ? Math.min(line.length, from + 4000) : from + stop;
 }
 
 /** Overlapping stretches of a line, joined. */

@@ -105,10 +105,24 @@ export function isPlaceholder(value: string): boolean {
   return isSequential(value.replace(/[^A-Za-z0-9]/g, '')) && value.length < 40;
 }
 
+/** How often the case changes from one letter to the next, per letter. */
+function caseChanges(value: string): number {
+  const letters = value.replace(/[^A-Za-z]/g, '');
+  let changes = 0;
+  for (let i = 1; i < letters.length; i++) if ((letters[i]! < 'a') !== (letters[i - 1]! < 'a')) changes++;
+  return letters.length < 2 ? 0 : changes / letters.length;
+}
+
+function upperShare(value: string): number {
+  const letters = value.replace(/[^A-Za-z]/g, '');
+  return letters.length === 0 ? 0 : letters.replace(/[^A-Z]/g, '').length / letters.length;
+}
+
 /** Values that are words, paths, urls or numbers rather than credentials. */
 function isNotCredentialShape(value: string): boolean {
   if (/\s/.test(value)) return true; // labels, prose, commands
-  if (/^(?:\/|\.\.?\/|~\/|[a-z]+:\/\/|[A-Za-z]:\\)/.test(value)) return true;
+  if (/^(?:[a-z]+:\/\/|[A-Za-z]:\\)/.test(value)) return true; // a URL, a Windows path
+  if (/^(?:\/|\.\.?\/|~\/)/.test(value) && upperShare(value) < 0.25) return true; // a path (random base64 may start with a slash too)
   if (/^[a-z0-9._-]+(?:\/[a-z0-9._-]+)+\/?$/.test(value)) return true; // prod/orders/db
   if (/^[\d.:-]+$/.test(value)) return true; // numbers, dates, versions, addresses
   if (/^[\w.+-]+@[\w-]+\.[\w.]+$/.test(value)) return true; // e-mail address
@@ -125,5 +139,7 @@ export function isCredentialValue(value: string, cls: KeyClass): boolean {
   // `-`, `_` and `.` join words in names (`postgres-password`, `orders-db-credentials`)
   const hasSymbol = /[!-,/:-@[-^`{-~]/.test(value);
   if (cls === 'password') return hasLetter && (hasDigit || hasSymbol) && shannonEntropy(value) >= 2.5;
-  return value.length >= 16 && hasLetter && hasDigit && shannonEntropy(value) >= 3 && !hasCountingRun(value);
+  // generated values have digits, or at least change case at random (`dYaSOtceqCgDimFD`), unlike CamelCaseNames
+  const generated = hasDigit || caseChanges(value) >= 0.35;
+  return value.length >= 16 && hasLetter && generated && shannonEntropy(value) >= 3 && !hasCountingRun(value);
 }

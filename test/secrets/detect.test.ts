@@ -338,3 +338,22 @@ test('on a long line, a credential word inside a long quoted value does not cut 
   const hits = found('keys.json', `{"blob": "${value}"}`);
   assert.deepEqual(hits.map((h) => [h.rule, h.secret === value]), [['base64-entropy', true]]);
 });
+
+test('random keys of any length under a credential name are found whole, whatever the file type', () => {
+  let seed = 2024;
+  const next = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 26;
+  };
+  const files = ['a.py', 'a.env', 'a.json', 'a.yaml', 'a.min.js', 'a.md'];
+  let missed = 0;
+  for (let i = 0; i < 600; i++) {
+    const length = 20 + (i % 60) * (i % 7 === 0 ? 40 : 1);
+    const v = Array.from({ length }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[next()]).join('');
+    const file = files[i % files.length]!;
+    const line = { 'a.json': `{"api_key": "${v}"}`, 'a.yaml': `api_key: "${v}"`, 'a.env': `API_KEY=${v}` }[file] ?? `api_key = "${v}"`;
+    const text = file === 'a.min.js' ? `${'x'.repeat(1200)};${line}` : line;
+    if (!found(file, text).some((h) => h.secret === v)) missed++;
+  }
+  assert.ok(missed <= 6, `${missed} of 600 missed`);
+});
