@@ -73,12 +73,13 @@ const REFERENCE = [
   /^![A-Za-z]+$/, // a YAML tag (`!vault |`, `!Ref`) with the value on the next lines
 ];
 
-const PLACEHOLDER_PARTS = [
-  'your', 'replace', 'changeme', 'change_me', 'change-me', 'changeit', 'placeholder', 'example', 'sample', 'dummy', 'fake', 'mock', 'test', 'todo', 'fixme',
-  'notreal', 'not-a-real', 'not_a_real', 'notasecret', 'not-a-secret', 'not_a_secret', 'invalid', 'wrong', 'incorrect', 'expired', 'bogus', 'lorem', 'insert',
-  'enter-', 'enter_', 'goes-here', 'goes_here', '_here', '-here',
-  'redacted', 'removed', 'masked', 'filtered', 'hidden', 'omitted', 'scrubbed', 'xxx', '***', '...',
+/** Words a placeholder or a dummy is made of; a word of the value must start with one (`testpass`, not `contest`). */
+const PLACEHOLDER_WORDS = [
+  'your', 'replace', 'changeme', 'changeit', 'placeholder', 'example', 'sample', 'dummy', 'fake', 'mock', 'test', 'todo', 'fixme', 'notreal', 'notasecret',
+  'invalid', 'wrong', 'incorrect', 'expired', 'bogus', 'lorem', 'insert', 'redacted', 'removed', 'masked', 'filtered', 'hidden', 'omitted', 'scrubbed',
 ];
+/** Phrases and marks found anywhere in a placeholder. */
+const PLACEHOLDER_PHRASES = ['change_me', 'change-me', 'not-a-real', 'not_a_real', 'not-a-secret', 'not_a_secret', 'enter-', 'enter_', 'goes-here', 'goes_here', '_here', '-here', 'xxx', '***', '...'];
 /** Well-known vendor defaults and textbook passwords: default-credential findings, not leaks. */
 const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'secret', 's3cr3t', 'changeme', 'changeit', 'admin', 'administrator', 'root', 'toor', 'hunter2', 'letmein', 'qwerty', 'default', 'guest', 'demo',
   'abc', 'abc123', 'welcome', 'iloveyou', 'trustno1', 'master', 'pass', 'p@55w0rd', 'qwertyuiop', '1q2w3e4r', 'user', 'postgres', 'mysql', 'oracle', 'sa', 'vagrant', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
@@ -100,7 +101,10 @@ export function isPlaceholder(value: string): boolean {
   if (REFERENCE.some((r) => r.test(value)) || PUBLIC_VALUE.test(value) || PUBLIC_MATERIAL.test(value) || HASH_PREFIX.test(value)) return true;
   if (value.includes('EXAMPLE')) return true; // AWS's documented keys (`…EXAMPLE`, `…EXAMPLEKEY`) and their imitators
   // words inside random text are chance: only a value with the entropy of words is read for them
-  if (shannonEntropy(value) < 4.5 && PLACEHOLDER_PARTS.some((p) => lower.includes(p))) return true;
+  if (shannonEntropy(value) < 4.5) {
+    if (PLACEHOLDER_PHRASES.some((p) => lower.includes(p))) return true;
+    if (keyWords(value).some((w) => PLACEHOLDER_WORDS.some((p) => w.startsWith(p)))) return true;
+  }
   if (dominantShare(value) > 0.5 || /^[x*#.•_-]+$/i.test(value)) return true;
   return isSequential(value.replace(/[^A-Za-z0-9]/g, '')) && value.length < 40;
 }

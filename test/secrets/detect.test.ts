@@ -85,6 +85,8 @@ const secrets: Array<[string, string]> = [
   ['values.yaml', 'db:\n  password: |-\n    Harbor!maple2291\n  port: 5432'],
   ['.env', 'DB_SENHA=Harbor!maple2291'],
   ['wp-config.php', "define('NONCE_SALT', 'Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF');"],
+  ['config.py', 'ADMIN_PASSWORD = "Latest-Harbor42!"'],
+  ['config.py', 'DB_PASSWORD = "Contest#Maple2291"'],
 ];
 
 const nonSecrets: Array<[string, string]> = [
