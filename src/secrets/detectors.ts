@@ -179,6 +179,7 @@ export const detectors: Detector[] = [
     keywords: ['sk_live', 'rk_live', 'sk_test', 'rk_test', 'sk_prod', 'rk_prod'],
     pattern: /\b[rs]k_(?:live|test|prod)_[A-Za-z0-9]{20,247}\b/g,
     minEntropy: 3,
+    allow: [/^sk_test_4eC39HqLyjWDarjtT1zdp7dc$/], // Stripe's documentation key
   },
   {
     id: 'square',

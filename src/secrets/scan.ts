@@ -106,19 +106,28 @@ export function scanText(text: string, file: string, options: ScanTextOptions = 
   };
 
   const present = presentKeywords(text.toLowerCase());
+  // provider-shaped values that fail the provider's checks (a bad checksum, a documented example)
+  const fakes: Array<[number, number]> = [];
   for (const d of detectors) {
     if (d.keywords.length > 0 && !d.keywords.some((k) => present.has(k))) continue;
     for (const m of text.matchAll(d.pattern)) {
       const secret = m.groups?.s ?? m[0];
-      if (!accepted(d, secret)) continue;
       // the secret group ends every keyed pattern, so its last occurrence in the match is it
       const start = m.index + m[0].lastIndexOf(secret);
+      if (!accepted(d, secret)) {
+        fakes.push([start, start + secret.length]);
+        continue;
+      }
       const index = lineOf(start);
       add(d.id, d.type, secret, index, start - starts[index]!, d.score ?? 8, d.hashText?.(secret));
     }
   }
   if (!holdsNoPlaintext(file, text)) {
-    for (const h of scanLines(text, lines, starts, lineOf, file)) add(h.detector, h.type, h.secret, h.index, h.column, GENERIC_SCORE);
+    for (const h of scanLines(text, lines, starts, lineOf, file)) {
+      const from = starts[h.index]! + h.column;
+      if (fakes.some(([a, b]) => from < b && a < from + h.secret.length)) continue; // the generic detectors would report the fake
+      add(h.detector, h.type, h.secret, h.index, h.column, GENERIC_SCORE);
+    }
   }
   return hits;
 }
