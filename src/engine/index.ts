@@ -3,3 +3,4 @@ export { requiredValues } from './type-index.js';
 export { isoNanos, nowNanos, parseTimeNanos } from './time.js';
 export { loadRuleFiles, engineFor, detect, type Detection } from './detect.js';
 export { runRuleTests, type RuleTestOutcome } from './rule-tests.js';
+export { evaluateInParallel, WorkerPool, type ParallelOptions, type ParallelBatch } from './parallel.js';

@@ -1,0 +1,165 @@
+/**
+ * Evaluation on every core: the main thread reads JSON lines in large chunks cut at line
+ * ends and hands them, without copying, to worker threads that parse, frame and evaluate;
+ * results come back in input order, so the alerts are the same, in the same order, as
+ * single-threaded evaluation gives.
+ */
+import { Worker } from 'node:worker_threads';
+import { createReadStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Alert, Priority } from '../records/index.js';
+
+export interface ParallelOptions {
+  rules: string[];
+  /** A source name (not auto: every line is an event of this source). */
+  source: string;
+  workers?: number;
+  minimumPriority?: Priority;
+  falcoBugs?: boolean;
+  /** Bytes per chunk handed to a worker. */
+  chunkBytes?: number;
+}
+
+/** What a worker sends back for one chunk. */
+export interface ChunkResult {
+  seq: number;
+  events: number;
+  alerts: Alert[];
+  /** Input errors: `line` is relative to the chunk's first line (1-based). */
+  errors: Array<{ line: number; message: string }>;
+  /** For each alert, its line relative to the chunk. */
+  alertLines: number[];
+}
+
+export interface WorkerSetup {
+  rules: string[];
+  source: string;
+  minimumPriority?: Priority;
+  falcoBugs?: boolean;
+}
+
+export interface ParallelBatch {
+  events: number;
+  alerts: Alert[];
+  errors: string[];
+  /** When the chunk these came from was read (performance.now()). */
+  readAt: number;
+}
+
+/** Worker threads, each with the ruleset loaded, ready to evaluate chunks of JSON lines. */
+export class WorkerPool {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly chunkBytes: number,
+  ) {}
+
+  /** Starts the workers and waits until each has loaded the rules. */
+  static async start(options: ParallelOptions): Promise<WorkerPool> {
+    const count = Math.max(1, options.workers ?? availableParallelism());
+    const setup: WorkerSetup = {
+      rules: options.rules,
+      source: options.source,
+      minimumPriority: options.minimumPriority,
+      falcoBugs: options.falcoBugs,
+    };
+    const workers = Array.from({ length: count }, () => new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: setup }));
+    try {
+      await Promise.all(workers.map((w) => new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      })));
+    } catch (err) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
+    }
+    return new WorkerPool(workers, options.chunkBytes ?? 1 << 20);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Evaluates one JSON-lines file; yields each chunk's results in input order. */
+  evaluate(file: string): AsyncGenerator<ParallelBatch> {
+    return runFile(file, this.workers, this.chunkBytes);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Evaluates JSON-lines files on worker threads; yields each chunk's results in input order. */
+export async function* evaluateInParallel(paths: string[], options: ParallelOptions): AsyncGenerator<ParallelBatch> {
+  const pool = await WorkerPool.start(options);
+  try {
+    for (const file of paths) yield* pool.evaluate(file);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Feeds one file to the workers a chunk at a time, at most two chunks per worker in flight,
+ * and yields the results in chunk order, with line numbers made absolute.
+ */
+async function* runFile(file: string, workers: Worker[], chunkBytes: number): AsyncGenerator<ParallelBatch> {
+  const chunks = new Map<number, { readAt: number; lines: number; result: Promise<ChunkResult> }>();
+  const resolvers = new Map<number, (r: ChunkResult) => void>();
+  let failure: Error | undefined;
+  const onMessage = (r: ChunkResult) => {
+    resolvers.get(r.seq)?.(r);
+    resolvers.delete(r.seq);
+  };
+  const onError = (err: Error) => {
+    failure = err;
+    for (const resolve of resolvers.values()) resolve({ seq: -1, events: 0, alerts: [], errors: [], alertLines: [] });
+  };
+  for (const w of workers) w.on('message', onMessage).on('error', onError);
+
+  let sent = 0;
+  let next = 0;
+  let lineBase = 0;
+  const send = (bytes: Buffer) => {
+    const copy = new Uint8Array(bytes);
+    const result = new Promise<ChunkResult>((resolve) => resolvers.set(sent, resolve));
+    chunks.set(sent, { readAt: performance.now(), lines: countLines(bytes), result });
+    workers[sent % workers.length]!.postMessage({ seq: sent, file, bytes: copy }, [copy.buffer]);
+    sent++;
+  };
+  const receive = async (): Promise<ParallelBatch> => {
+    const { readAt, lines, result } = chunks.get(next)!;
+    const r = await result;
+    if (failure) throw failure;
+    chunks.delete(next++);
+    r.alerts.forEach((alert, i) => {
+      alert.vigil = { ...alert.vigil!, origin: `${file}:${lineBase + r.alertLines[i]!}` };
+    });
+    const errors = r.errors.map((e) => `${file}:${lineBase + e.line}: ${e.message}`);
+    lineBase += lines;
+    return { events: r.events, alerts: r.alerts, errors, readAt };
+  };
+
+  try {
+    let carry: Buffer = Buffer.alloc(0);
+    for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
+      const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = data.lastIndexOf(10);
+      carry = cut < 0 ? data : data.subarray(cut + 1);
+      if (cut < 0) continue;
+      send(data.subarray(0, cut + 1));
+      if (sent - next >= workers.length * 2) yield await receive();
+    }
+    if (carry.length > 0) send(carry);
+    while (next < sent) yield await receive();
+  } finally {
+    for (const w of workers) w.off('message', onMessage).off('error', onError);
+  }
+}
+
+/** Lines in a chunk: its newlines, plus a last line without one. */
+function countLines(bytes: Buffer): number {
+  let lines = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? lines + 1 : lines;
+}
