@@ -6,6 +6,7 @@ import start from './start.js';
 import inventory from './inventory.js';
 import drift from './drift.js';
 import posture from './posture.js';
+import { registerSecrets } from './secrets.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [start, run, rulesCommand, fields, inventory, drift, posture];
+export const commands: Array<(program: Command) => void> = [start, run, rulesCommand, fields, inventory, drift, posture, registerSecrets];

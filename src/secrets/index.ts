@@ -1,0 +1,11 @@
+export { detectors, type Detector } from './detectors.js';
+export { scanText, uniqueHits, sha1, type SecretHit, type ScanTextOptions } from './scan.js';
+export { shannonEntropy } from './entropy.js';
+export { scanPaths, scanStaged, scanCommits, type ScanResult, type ScanSettings, type Located } from './scanner.js';
+export { DEFAULT_LIMITS, type FileLimits } from './files.js';
+export { loadConfig, DEFAULT_CONFIG } from './config.js';
+export { readBaseline, readBaselineIfExists, writeBaseline, buildBaseline, knownIn, type Baseline, type BaselineEntry } from './baseline.js';
+export { formatReport, mask, type ReportFormat } from './report.js';
+export { toFinding, storeFindings } from './findings.js';
+export { installHook, hookScript } from './hook.js';
+export { auditItems, auditSummary, mark, describeEntry, type AuditItem } from './audit.js';
