@@ -110,7 +110,10 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     close: () =>
       (closing ??= (async () => {
         clearInterval(retention);
+        // Requests in flight are answered; keep-alive connections are closed as each goes idle.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close();
+        clearInterval(sweep);
         await pipeline.drain();
         await dispatcher.close(options.shutdownGraceMs);
         await store.close();
