@@ -1,5 +1,7 @@
 import { hostname as osHostname } from 'node:os';
-import { EvalContext, SlotTable, type Filter } from '../rules/condition/index.js';
+import { EvalContext, SlotTable, type Expr, type Filter } from '../rules/condition/index.js';
+import type { FieldValue } from '../rules/fields.js';
+import { requiredValues } from './type-index.js';
 import { atLeast, displayPriority, type Alert, type Priority } from '../records/index.js';
 import type { VigilEvent } from '../sources/index.js';
 import { isoNanos, nowNanos } from './time.js';
@@ -11,6 +13,8 @@ export interface EngineRule {
   source: string;
   tags: string[];
   filter: Filter;
+  /** The expanded condition, which lets the engine index the rule by event type. */
+  condition?: Expr;
   /** The alert text and the fields it shows, for the event in `ctx`. */
   render(ctx: EvalContext): { output: string; fields: Alert['output_fields'] };
 }
@@ -21,6 +25,45 @@ export interface EngineOptions {
   hostname?: string;
   /** Keep the event in each alert (`vigil.event`). */
   keepEvent?: boolean;
+  /**
+   * Per source, the field that names an event's type (`ct.name`, `ka.verb`) and how to
+   * read it: each event is then offered only to the rules that can match its type.
+   */
+  typeFields?: Record<string, TypeField>;
+}
+
+export interface TypeField {
+  name: string;
+  read: (event: VigilEvent) => FieldValue;
+}
+
+/** The rules of one source, with an index from event type to the rules that can match it. */
+class SourceRules {
+  private readonly byType = new Map<string, EngineRule[]>();
+  private readonly anyType: EngineRule[];
+
+  constructor(
+    private readonly rules: EngineRule[],
+    private readonly typeField: TypeField | undefined,
+  ) {
+    if (!typeField) {
+      this.anyType = rules;
+      return;
+    }
+    const required = rules.map((r) => (r.condition ? requiredValues(r.condition, typeField.name) : undefined));
+    this.anyType = rules.filter((_, i) => required[i] === undefined);
+    const values = new Set(required.flatMap((set) => (set ? [...set] : [])));
+    for (const value of values) {
+      this.byType.set(value, rules.filter((_, i) => required[i] === undefined || required[i]!.has(value)));
+    }
+  }
+
+  /** The rules, in load order, that can match this event. */
+  candidates(event: VigilEvent): EngineRule[] {
+    if (!this.typeField) return this.rules;
+    const type = this.typeField.read(event);
+    return (typeof type === 'string' && this.byType.get(type)) || this.anyType;
+  }
 }
 
 /**
@@ -29,7 +72,7 @@ export interface EngineOptions {
  * the number of rules that use them.
  */
 export class Engine {
-  private readonly bySource = new Map<string, EngineRule[]>();
+  private readonly bySource = new Map<string, SourceRules>();
   private readonly ctx: EvalContext;
   private readonly hostname: string;
 
@@ -38,11 +81,15 @@ export class Engine {
     slots: SlotTable,
     private readonly options: EngineOptions = {},
   ) {
+    const grouped = new Map<string, EngineRule[]>();
     for (const rule of rules) {
       if (options.minimumPriority && !atLeast(rule.priority, options.minimumPriority)) continue;
-      const list = this.bySource.get(rule.source) ?? [];
+      const list = grouped.get(rule.source) ?? [];
       list.push(rule);
-      this.bySource.set(rule.source, list);
+      grouped.set(rule.source, list);
+    }
+    for (const [source, list] of grouped) {
+      this.bySource.set(source, new SourceRules(list, options.typeFields?.[source]));
     }
     this.ctx = new EvalContext(slots);
     this.hostname = options.hostname ?? osHostname();
@@ -54,8 +101,10 @@ export class Engine {
   }
 
   evaluate(event: VigilEvent): Alert[] {
-    const rules = this.bySource.get(event.source);
-    if (!rules) return [];
+    const sourceRules = this.bySource.get(event.source);
+    if (!sourceRules) return [];
+    const rules = sourceRules.candidates(event);
+    if (rules.length === 0) return [];
     const ctx = this.ctx;
     ctx.reset(event);
     let alerts: Alert[] | undefined;

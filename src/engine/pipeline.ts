@@ -1,4 +1,4 @@
-import { setImmediate as yieldToIo } from 'node:timers/promises';
+import { setImmediate as yieldToIo, setTimeout as sleep } from 'node:timers/promises';
 import type { Alert, Priority } from '../records/index.js';
 import type { VigilEvent } from '../sources/index.js';
 
@@ -107,6 +107,19 @@ export class Pipeline {
       this.queue.push({ events, checkpoint, resolve, reject });
       if (!this.running) void this.run();
     });
+  }
+
+  /** Like `submit`, but waits for room instead of being refused (for replays and pollers). */
+  async submitWhenRoom(events: VigilEvent[], checkpoint?: Checkpoint): Promise<number> {
+    for (;;) {
+      try {
+        return await this.submit(events, checkpoint);
+      } catch (err) {
+        if (!(err instanceof Backpressure && err.reason === 'full')) throw err;
+        this.counts.refused--;
+        await sleep(20);
+      }
+    }
   }
 
   /** Stops taking submissions and resolves when everything accepted is processed. */

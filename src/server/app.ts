@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Backpressure, type Pipeline } from '../engine/index.js';
 import { parsePriority } from '../records/index.js';
-import type { Source, VigilEvent } from '../sources/index.js';
+import { githubDelivery, type Source, type VigilEvent } from '../sources/index.js';
 import type { AlertQuery, AlertStore } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import { parseDuration } from '../config/duration.js';
@@ -122,7 +122,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       throw new Refusal(400, 'not_source_document', 'a GitHub webhook payload is a JSON object');
     }
-    return ingest(req, sourceNamed('github'), event ? { ...payload, webhook_type: event } : payload);
+    return ingest(req, sourceNamed('github'), event ? githubDelivery(event, payload as Record<string, unknown>) : payload);
   });
 
   const requireOkta = (req: FastifyRequest) => {

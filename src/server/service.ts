@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Pipeline, type PipelineOptions } from '../engine/index.js';
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../outputs/index.js';
 import type { Alert } from '../records/index.js';
-import type { Source, VigilEvent } from '../sources/index.js';
+import { autoSource, InputError, readInputs, toEvents, type Source, type VigilEvent } from '../sources/index.js';
 import { openAlertStore, type AlertStore } from '../store/index.js';
 import { buildApp } from './app.js';
 import { authSummary, type AuthOptions } from './auth.js';
@@ -21,7 +20,7 @@ export interface ServiceOptions {
   retentionMs: number;
   pipeline: Partial<PipelineOptions>;
   outputs: DispatcherOptions;
-  /** Files of events replayed once (their checkpoint remembers it), e.g. the bundled examples. */
+  /** Files or directories of events replayed once (their checkpoint remembers it), e.g. the bundled examples. */
   replay: string[];
   /** How long outputs may take to deliver what they hold at shutdown before it is dead-lettered. */
   shutdownGraceMs: number;
@@ -106,7 +105,7 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     store,
     pipeline,
     dispatcher,
-    replay: () => replayFiles(options.replay, pipeline, store, parts.findSource, log),
+    replay: () => replayInputs(options.replay, pipeline, store, log),
     close: () =>
       (closing ??= (async () => {
         clearInterval(retention);
@@ -121,42 +120,32 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
   };
 }
 
+const REPLAY_CHUNK = 500;
+
 /**
- * Replays files of events through the pipeline, each once: the file's checkpoint records
- * that it was done. The source is the file's name (`k8s_audit.jsonl`); a `.jsonl` file has
- * one document a line, a `.json` file is one document.
+ * Replays files or directories of events through the pipeline, each once: its checkpoint
+ * records that it was done. Framing and sources are detected as `vigil run` detects them.
  */
-async function replayFiles(
-  files: string[],
-  pipeline: Pipeline,
-  store: AlertStore,
-  findSource: (name: string) => Source | undefined,
-  log: (line: string) => void,
-): Promise<number> {
+async function replayInputs(inputs: string[], pipeline: Pipeline, store: AlertStore, log: (line: string) => void): Promise<number> {
   let replayed = 0;
-  for (const file of files) {
-    const stream = `replay:${resolve(file)}`;
+  for (const input of inputs) {
+    const stream = `replay:${resolve(input)}`;
     if ((await store.checkpoint(stream)) === 'done') continue;
-    const name = basename(file, extname(file));
-    const source = findSource(name);
-    if (!source) {
-      log(`vigil: ${file}: no source named ${name}; not replayed`);
-      continue;
-    }
-    const text = await readFile(file, 'utf8');
-    const docs = extname(file) === '.jsonl' ? text.split('\n').filter((l) => l.trim()) : [text];
-    const events: VigilEvent[] = [];
-    docs.forEach((doc, i) => {
-      try {
-        for (const data of source.frame(JSON.parse(doc)) ?? []) {
-          events.push({ source: name, data, timeNs: source.time?.(data), origin: `${file}:${i + 1}` });
-        }
-      } catch (err) {
-        log(`vigil: ${file}:${i + 1}: ${(err as Error).message}`);
+    let chunk: VigilEvent[] = [];
+    for await (const item of toEvents(readInputs([input]), autoSource())) {
+      if (item instanceof InputError) {
+        log(`vigil: ${item.message}`);
+        continue;
       }
-    });
-    await pipeline.submit(events, { stream, position: 'done' });
-    replayed += events.length;
+      chunk.push(item);
+      if (chunk.length === REPLAY_CHUNK) {
+        replayed += chunk.length;
+        await pipeline.submitWhenRoom(chunk);
+        chunk = [];
+      }
+    }
+    replayed += chunk.length;
+    await pipeline.submitWhenRoom(chunk, { stream, position: 'done' });
   }
   return replayed;
 }

@@ -10,6 +10,8 @@ export interface VigilEvent {
   timeNs?: bigint;
   /** Where it came from (file:line, byte offset, HTTP request), for messages. */
   origin?: string;
+  /** Its number in the stream it was read from, from 1 (evt.num). */
+  num?: number;
 }
 
 /**
@@ -29,6 +31,11 @@ export interface Source {
   frame(doc: unknown): unknown[] | undefined;
   /** The event's time in nanoseconds, when the event says it. */
   time?(event: unknown): bigint | undefined;
+  /**
+   * The field that names an event's type (`ct.name`, `ka.verb`): the engine indexes rules
+   * by the values their conditions require of it, as Falco indexes by evt.type.
+   */
+  typeField?: string;
 }
 
 /** Object key lookup that never reads inherited properties. */

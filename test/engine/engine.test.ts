@@ -4,6 +4,8 @@ import { Engine, type EngineRule, isoNanos, parseTimeNanos } from '../../src/eng
 import { compileCondition, parseCondition, SlotTable } from '../../src/rules/condition/index.js';
 import { findSource } from '../../src/sources/index.js';
 import type { Priority } from '../../src/records/index.js';
+import { FieldCatalog } from '../../src/rules/fields.js';
+import type { VigilEvent } from '../../src/sources/index.js';
 
 const json = findSource('json')!;
 
@@ -55,4 +57,31 @@ test('times print with nanoseconds and parse back', () => {
   assert.equal(parseTimeNanos('2023-11-14T22:13:20Z'), 1_700_000_000_000_000_000n);
   assert.equal(parseTimeNanos('2023-11-14T23:13:20.5+01:00'), 1_700_000_000_500_000_000n);
   assert.equal(parseTimeNanos('yesterday'), undefined);
+});
+
+test('with a type field, an event meets only the rules that can match its type, in load order', () => {
+  const read = (key: string) => (event: unknown) => ((event as VigilEvent).data as Record<string, string>)[key];
+  const catalog = new FieldCatalog('t', [
+    { name: 't.type', type: 'PT_CHARBUF', isList: false, arg: 'none', argKind: 'none', description: '', extract: read('type') },
+    { name: 't.user', type: 'PT_CHARBUF', isList: false, arg: 'none', argKind: 'none', description: '', extract: read('user') },
+  ]);
+  const slots = new SlotTable();
+  const make = (name: string, text: string): EngineRule => {
+    const condition = parseCondition(text);
+    const { filter } = compileCondition(condition, catalog, { slots });
+    return { name, priority: 'warning', source: 't', tags: [], filter, condition, render: () => ({ output: name, fields: {} }) };
+  };
+  let reads = 0;
+  const typeField = { name: 't.type', read: (e: VigilEvent) => (reads++, read('type')(e)) };
+  const engine = new Engine(
+    [make('A', 't.type = a'), make('Any', 't.user = root'), make('AB', 't.type in (a, b) and t.user = root')],
+    slots,
+    { typeFields: { t: typeField } },
+  );
+  const fired = (data: object) => engine.evaluate({ source: 't', data }).map((a) => a.rule);
+  assert.deepEqual(fired({ type: 'a', user: 'root' }), ['A', 'Any', 'AB']);
+  assert.deepEqual(fired({ type: 'b', user: 'root' }), ['Any', 'AB']);
+  assert.deepEqual(fired({ type: 'c', user: 'root' }), ['Any']);
+  assert.deepEqual(fired({ type: 'b', user: 'alice' }), []);
+  assert.equal(reads, 4);
 });

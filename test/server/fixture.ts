@@ -4,23 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, type EngineRule } from '../../src/engine/index.js';
 import { compileCondition, parseCondition, SlotTable } from '../../src/rules/condition/index.js';
-import { findSource, type Source, type VigilEvent } from '../../src/sources/index.js';
+import { findSource, type VigilEvent } from '../../src/sources/index.js';
 import type { Priority } from '../../src/records/index.js';
 import type { ServiceOptions, ServiceParts } from '../../src/server/index.js';
 
 const json = findSource('json')!;
-
-/**
- * Until the platform sources are on this branch, the endpoints' sources are json's fields
- * under their names, with their framing: an EventList's items, an event or an array.
- */
-const isObject = (d: unknown): d is Record<string, unknown> => d !== null && typeof d === 'object' && !Array.isArray(d);
-const standIns: Source[] = [
-  { ...json, name: 'k8s_audit', frame: (d) => (isObject(d) && d.kind === 'EventList' && Array.isArray(d.items) ? d.items : isObject(d) && d.kind === 'Event' ? [d] : undefined) },
-  { ...json, name: 'github', frame: (d) => (isObject(d) ? [d] : undefined) },
-  { ...json, name: 'okta', frame: (d) => (Array.isArray(d) ? d : isObject(d) ? [d] : undefined) },
-  json,
-];
 
 function rule(slots: SlotTable, source: string, name: string, condition: string, priority: Priority): EngineRule {
   const { filter } = compileCondition(parseCondition(condition), json.catalog, { slots });
@@ -51,7 +39,7 @@ export function testParts(): ServiceParts {
     slots,
     { hostname: 'test', keepEvent: true },
   );
-  return { evaluate: (e) => engine.evaluate(e), findSource: (name) => standIns.find((s) => s.name === name), log: () => {} };
+  return { evaluate: (e) => engine.evaluate(e), findSource, log: () => {} };
 }
 
 export function tempDir(t: { after: (fn: () => void) => void }): string {

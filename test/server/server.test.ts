@@ -157,7 +157,12 @@ test('Okta: the verification challenge is answered and the authorization header 
 
   const hook = {
     eventType: 'com.okta.event_hook',
-    data: { events: [{ eventType: 'user.session.start', actor: { alternateId: 'admin@acme' } }, { eventType: 'user.account.lock' }] },
+    data: {
+      events: [
+        { uuid: 'u1', published: '2026-11-25T10:00:00.000Z', eventType: 'user.session.start', actor: { alternateId: 'admin@acme' } },
+        { uuid: 'u2', published: '2026-11-25T10:00:01.000Z', eventType: 'user.account.lock', actor: { alternateId: 'bob@acme' } },
+      ],
+    },
   };
   assert.equal((await post(url, hook)).status, 401);
   const ok = await post(url, hook, { authorization: 'okta-shared-secret' });

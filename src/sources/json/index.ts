@@ -51,5 +51,10 @@ export const jsonSource: Source = {
   name: 'json',
   description: 'Any JSON event; fields are read by JSON pointer',
   catalog: new FieldCatalog('json', jsonFields),
-  frame: (doc) => (doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? [doc] : undefined),
+  frame: (doc) => {
+    const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (isObject(doc)) return [doc];
+    // A JSON array of objects is a batch of events.
+    return Array.isArray(doc) && doc.every(isObject) ? doc : undefined;
+  },
 };

@@ -1,5 +1,6 @@
 import type { Suite } from '../suite.js';
 import { grammarSuite } from './falco-grammar.js';
+import { loaderSuite } from './falco-loader.js';
 
 /** Every conformance suite: one file each, registered here. */
-export const suites: Suite[] = [grammarSuite];
+export const suites: Suite[] = [grammarSuite, loaderSuite];

@@ -1,0 +1,58 @@
+/**
+ * From rules files and event streams to alerts: the glue between the loader, the sources
+ * and the engine, shared by `vigil run`, `vigil start`, `vigil rules test` and the service.
+ */
+import { loadRules, readRulesFiles, type CompiledRule, type RuleSet, type LoadOptions } from '../rules/index.js';
+import { catalogFor, sources, toEvents, InputError, type InputItem, type Source, type VigilEvent } from '../sources/index.js';
+import type { Alert } from '../records/index.js';
+import { Engine, type EngineOptions, type EngineRule, type TypeField } from './engine.js';
+
+/** Loads rules files and directories in order, checking each rule against its source's fields. */
+export function loadRuleFiles(paths: readonly string[], options: Omit<LoadOptions, 'catalogs'> = {}): RuleSet {
+  return loadRules(readRulesFiles(paths), { ...options, catalogs: catalogFor });
+}
+
+function engineRule(rule: CompiledRule): EngineRule {
+  return {
+    name: rule.name,
+    priority: rule.priority,
+    source: rule.source,
+    tags: rule.tags,
+    filter: rule.filter!,
+    condition: rule.condition,
+    render: (ctx) => ({ output: rule.output.render(ctx.event), fields: rule.output.values(ctx.event) }),
+  };
+}
+
+/** Each running source's event-type field, read as its catalogue reads it. */
+function typeFields(list: readonly Source[]): Record<string, TypeField> {
+  const out: Record<string, TypeField> = {};
+  for (const source of list) {
+    if (!source.typeField) continue;
+    const def = source.catalog.resolve(source.typeField, undefined)?.def;
+    if (!def?.extract || def.isList) continue;
+    const extract = def.extract;
+    out[source.name] = { name: source.typeField, read: (event) => extract(event, undefined) };
+  }
+  return out;
+}
+
+/** An engine for the enabled rules of a ruleset whose sources evaluate events. */
+export function engineFor(set: RuleSet, options: EngineOptions = {}, rules = set.enabledRules()): Engine {
+  const runnable = rules.filter((r) => r.filter !== undefined).map(engineRule);
+  return new Engine(runnable, set.slots, { typeFields: typeFields(sources), ...options });
+}
+
+export type Detection = { alerts: Alert[]; event: VigilEvent } | { error: InputError };
+
+/** Reads events from framed input and yields, for each, the alerts it raised (or the input error). */
+export async function* detect(
+  engine: Engine,
+  items: AsyncIterable<InputItem>,
+  source: Source | ((doc: unknown) => Source),
+): AsyncGenerator<Detection> {
+  for await (const item of toEvents(items, source)) {
+    if (item instanceof InputError) yield { error: item };
+    else yield { alerts: engine.evaluate(item), event: item };
+  }
+}

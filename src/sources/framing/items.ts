@@ -1,0 +1,23 @@
+/** What reading the input yields: documents, and errors in place of what could not be read. */
+
+/** One JSON document read from the input, and where it starts. */
+export interface InputDocument {
+  doc: unknown;
+  /** `file:line`, for messages. */
+  origin: string;
+  file: string;
+  line: number;
+}
+
+/** A part of the input that could not be read as JSON (or at all), reported once. */
+export class InputError {
+  constructor(
+    /** `file:line:column: what is wrong`. */
+    readonly message: string,
+    readonly file: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {}
+}
+
+export type InputItem = InputDocument | InputError;

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Alert } from '../../src/records/index.js';
+import { EXAMPLES_DIR } from '../../src/util/paths.js';
+
+const cli = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'vigil-run-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+const vigil = (args: string[], input?: string) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input });
+const alerts = (stdout: string): Alert[] => stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+const rules = join(dir, 'rules.yaml');
+writeFileSync(rules, `
+- rule: Root Action
+  desc: root did something
+  condition: json.value[/user] = root
+  output: "root did %json.value[/action] (ip=%json.value[/ip])"
+  priority: critical
+  tags: [test]
+  source: json
+`);
+
+test('vigil run reads JSON lines from stdin and prints Falco JSON alerts', () => {
+  const r = vigil(['run', '--rules', rules, '--source', 'json'], '{"user":"root","action":"rm"}\n{"user":"alice"}\n');
+  assert.equal(r.status, 0, r.stderr);
+  const [alert, ...rest] = alerts(r.stdout);
+  assert.equal(rest.length, 0);
+  assert.equal(alert!.rule, 'Root Action');
+  assert.equal(alert!.priority, 'Critical');
+  assert.equal(alert!.source, 'json');
+  assert.deepEqual(alert!.tags, ['test']);
+  assert.match(alert!.output, /Critical root did rm \(ip=<NA>\)$/);
+  assert.deepEqual(alert!.output_fields, { 'json.value[/action]': 'rm', 'json.value[/ip]': null });
+  assert.match(r.stderr, /2 events, 1 alerts, 0 skipped/);
+});
+
+test('a malformed event is reported with its place and the run goes on', () => {
+  const events = join(dir, 'mixed.jsonl');
+  writeFileSync(events, '{"user":"root","action":"a"}\n{"user": "root", "action": \n{"user":"root","action":"c"}\n');
+  const r = vigil(['run', '--rules', rules, '--source', 'json', '--input', events, '--format', 'text']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.trim().split('\n').length, 2);
+  assert.match(r.stderr, new RegExp(`mixed\\.jsonl:2:\\d+`));
+  assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace');
+});
+
+test('gzip files, arrays and concatenated JSON are framed by their content', () => {
+  const gz = join(dir, 'events.json.gz');
+  writeFileSync(gz, gzipSync('[{"user":"root","action":"x"},{"user":"root","action":"y"}]'));
+  const concat = join(dir, 'concat.json');
+  writeFileSync(concat, '{"user":"root","action":"z"}{"user":"bob"}');
+  const r = vigil(['run', '--rules', rules, '--source', 'json', '--input', gz, concat]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(alerts(r.stdout).map((a) => a.output_fields['json.value[/action]']), ['x', 'y', 'z']);
+});
+
+test('the default rules over the bundled examples: each source detected by shape, each default rule fires', () => {
+  const r = vigil(['run', '--input', join(EXAMPLES_DIR, 'events')]);
+  assert.equal(r.status, 0, r.stderr);
+  const fired = new Set(alerts(r.stdout).map((a) => a.rule));
+  const defaults = readFileSync(resolve(EXAMPLES_DIR, '../rules/okta.yaml'), 'utf8');
+  assert.ok(defaults.includes('Okta Sign-in from an Unexpected Country'));
+  for (const rule of ['AWS Root Account Used', 'Kubernetes Exec or Attach into a Pod', 'GitHub Private Repository Made Public',
+    'Okta Sign-in from an Unexpected Country', 'GCP Service Account Key Created']) {
+    assert.ok(fired.has(rule), `${rule} fired`);
+  }
+  assert.match(r.stderr, /, 0 skipped/);
+});
+
+test('rules that do not load stop the run with their errors and exit 2', () => {
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, '- rule: Bad\n  desc: d\n  condition: json.value[/a] = = 1\n  output: o\n  priority: info\n  source: json\n');
+  const r = vigil(['run', '--rules', bad, '--source', 'json'], '{}\n');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /bad\.yaml:3:\d+: LOAD_ERR_COMPILE_CONDITION/);
+  assert.match(r.stderr, /the rules did not load/);
+});
