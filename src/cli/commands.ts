@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import fields from './fields.js';
 import { rulesCommand } from './rules.js';
 import run from './run.js';
+import serve from './serve.js';
 import start from './start.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [start, run, rulesCommand, fields];
+export const commands: Array<(program: Command) => void> = [start, serve, run, rulesCommand, fields];

@@ -2,3 +2,4 @@ export { startService, closeOnSignals, type Service, type ServiceOptions, type S
 export { buildApp, type AppOptions } from './app.js';
 export { authSummary, bearerPolicy, githubSignatureValid, isLoopback, type AuthOptions } from './auth.js';
 export { Metrics, type RejectReason } from './metrics.js';
+export { runService } from './run.js';
