@@ -179,6 +179,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
       },
       replay: get('replay'),
       shutdownGraceMs: get('server.shutdown_grace'),
+      deadLetterRetryMs: get('delivery.dead_letter_retry'),
     },
   };
 }

@@ -35,6 +35,7 @@ export const OPTIONS: OptionDef[] = [
   { path: 'delivery.backoff', kind: duration, default: 250, help: 'first wait between tries (doubles)' },
   { path: 'delivery.max_backoff', kind: duration, default: 30_000, help: 'longest wait between tries' },
   { path: 'delivery.queue_capacity', kind: int(1, 10_000_000), default: 10_000, help: 'alerts waiting per output at most' },
+  { path: 'delivery.dead_letter_retry', kind: duration, default: 600_000, help: 'how often dead-lettered alerts are re-sent (0: at start only)' },
   { path: 'dead_letter', kind: string, default: './vigil-dead-letter.jsonl', help: 'where undeliverable alerts are kept' },
   { path: 'auth.ingest_token', kind: string, default: undefined, secret: true, env: 'VIGIL_INGEST_TOKEN', help: 'bearer token for /ingest' },
   { path: 'auth.api_token', kind: string, default: undefined, secret: true, env: 'VIGIL_API_TOKEN', help: 'bearer token for /api' },

@@ -15,6 +15,7 @@ export interface Route {
 export class Dispatcher {
   private readonly deduper: Deduper;
   published = 0;
+  redelivered = 0;
 
   constructor(
     readonly routes: Route[],
@@ -49,6 +50,29 @@ export class Dispatcher {
       if (route.awaited) waits.push(done);
     }
     return Promise.all(waits);
+  }
+
+  /**
+   * Sends the dead-lettered alerts to their outputs again; what fails again is dead-lettered
+   * again. Returns how many alerts were re-sent.
+   */
+  async redeliver(): Promise<number> {
+    const claim = this.deadLetter.claim();
+    const waits: Promise<void>[] = [];
+    let count = 0;
+    for (const [name, alerts] of claim.byOutput) {
+      const delivery = this.deliveries.find((d) => d.name === name);
+      if (!delivery) {
+        this.deadLetter.write(name, 'kept: no output of this name is configured now', alerts);
+        continue;
+      }
+      count += alerts.length;
+      waits.push(delivery.push(alerts));
+    }
+    await Promise.all(waits);
+    claim.release();
+    this.redelivered += count;
+    return count;
   }
 
   /** Resolves when every output has delivered or dead-lettered what it was given. */

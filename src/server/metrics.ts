@@ -57,6 +57,7 @@ export class Metrics {
     mirror('counter', 'vigil_alerts_suppressed_total', 'Alerts held back by deduplication', [], () => one(dispatcher.suppressed));
     mirror('counter', 'vigil_output_delivered_total', 'Alerts delivered, by output', ['output'], () => outputs((d) => d.counts.delivered));
     mirror('counter', 'vigil_output_failures_total', 'Failed delivery attempts, by output', ['output'], () => outputs((d) => d.counts.failures));
+    mirror('counter', 'vigil_output_redelivered_total', 'Dead-lettered alerts sent again', [], () => one(dispatcher.redelivered));
     mirror('gauge', 'vigil_output_queue_depth', 'Alerts waiting for an output', ['output'], () => outputs((d) => d.counts.queued));
     mirror('counter', 'vigil_output_dead_lettered_total', 'Alerts kept in the dead-letter file, by output and reason', ['output', 'reason'], () =>
       dispatcher.deliveries.flatMap((d) => Object.entries(d.counts.deadLettered).map(([reason, n]): [Record<string, string>, number] => [{ output: d.name, reason }, n])),

@@ -22,6 +22,8 @@ export interface ServiceOptions {
   outputs: DispatcherOptions;
   /** Files or directories of events replayed once (their checkpoint remembers it), e.g. the bundled examples. */
   replay: string[];
+  /** How often dead-lettered alerts are re-sent (and once at start); 0: only at start. */
+  deadLetterRetryMs: number;
   /** How long outputs may take to deliver what they hold at shutdown before it is dead-lettered. */
   shutdownGraceMs: number;
 }
@@ -98,6 +100,15 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   for (const line of authSummary(options.auth, options.host)) log(`vigil: ${line}`);
 
+  const redeliver = () =>
+    dispatcher.redeliver().then(
+      (n) => n && log(`vigil: re-sent ${n} dead-lettered alerts`),
+      (err: Error) => log(`vigil: dead-letter redelivery: ${err.message}`),
+    );
+  void redeliver();
+  const redelivery = options.deadLetterRetryMs > 0 ? setInterval(redeliver, options.deadLetterRetryMs) : undefined;
+  redelivery?.unref();
+
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -109,6 +120,7 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     close: () =>
       (closing ??= (async () => {
         clearInterval(retention);
+        clearInterval(redelivery);
         // Requests in flight are answered; keep-alive connections are closed as each goes idle.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close();

@@ -227,3 +227,28 @@ test('identical alerts within the window go out once, then as one aggregate with
   assert.equal(aggregate.output_fields.n, 5);
   assert.match(aggregate.output, /n=5 \(repeated 4 more times in 60s\)$/);
 });
+
+test('dead-lettered alerts are re-sent to their output once it is back; what fails again is kept again', async (t) => {
+  const dir = tempDir(t);
+  let up = false;
+  const hook = await httpReceiver(() => (up ? 200 : 500));
+  t.after(hook.close);
+  const deadPath = join(dir, 'dead.jsonl');
+  const outputs: OutputConfig[] = [{ ...common, name: 'hook', type: 'webhook', options: { url: hook.url, headers: {}, timeoutMs: 2000 } }];
+  const dispatcher = createDispatcher({ outputs, dedup: noDedup, deadLetterPath: deadPath, delivery: { ...fast, attempts: 2 } });
+  await dispatcher.publish([alert(1), alert(2)]);
+  await dispatcher.idle();
+  assert.equal(deadLetters(deadPath).length, 2);
+
+  // Still down: the alerts go back to the file, nothing lost.
+  assert.equal(await dispatcher.redeliver(), 2);
+  assert.deepEqual(deadLetters(deadPath).map((d) => d.alert.output_fields.n), [1, 2]);
+  assert.deepEqual(readdirSync(dir), ['dead.jsonl']);
+
+  up = true;
+  assert.equal(await dispatcher.redeliver(), 2);
+  assert.deepEqual(hook.bodies.map((b) => (b as Alert).output_fields.n), [1, 2]);
+  assert.deepEqual(readdirSync(dir), []);
+  assert.equal(await dispatcher.redeliver(), 0);
+  await dispatcher.close(100);
+});

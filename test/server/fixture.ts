@@ -65,6 +65,7 @@ export function testOptions(dir: string, overrides: Partial<ServiceOptions> = {}
     },
     replay: [],
     shutdownGraceMs: 1000,
+    deadLetterRetryMs: 0,
     ...overrides,
   };
 }
