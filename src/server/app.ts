@@ -172,7 +172,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return store.stats({ ...alertQuery(req.query), bucketMs });
   });
 
-  app.get('/healthz', async () => ({ status: 'ok', store: store.kind, queueDepth: pipeline.depth, ...options.health?.() }));
+  app.get('/healthz', async (_req, reply) => {
+    const facts = { store: store.kind, queueDepth: pipeline.depth, ...options.health?.() };
+    try {
+      await store.ping();
+      return { status: 'ok', ...facts };
+    } catch (err) {
+      return reply.code(503).send({ status: 'store unreachable', error: (err as Error).message, ...facts });
+    }
+  });
 
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);

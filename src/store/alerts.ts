@@ -74,6 +74,8 @@ export interface AlertStore {
   /** The last committed position of an input stream (a file, a poller), if any. */
   checkpoint(stream: string): Promise<string | undefined>;
   saveCheckpoint(stream: string, position: string): Promise<void>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -259,6 +261,10 @@ class SqlAlertStore implements AlertStore {
        ON CONFLICT (stream) DO UPDATE SET position = excluded.position, updated_ms = excluded.updated_ms`,
       [stream, position, Date.now()],
     );
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1 AS ok');
   }
 
   close(): Promise<void> {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startService, type Service, type ServiceOptions } from '../../src/server/index.js';
 import type { StoredAlert } from '../../src/store/index.js';
+import { DATABASES } from '../store/databases.js';
 import { auditEvent, eventList, get, githubSignature, post, tempDir, testOptions, testParts } from './fixture.js';
 
 async function serve(t: { after: (fn: () => Promise<void> | void) => void }, overrides: Partial<ServiceOptions> = {}): Promise<Service> {
@@ -16,55 +17,59 @@ function metric(text: string, name: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
 }
 
-test('a kube-apiserver EventList is evaluated; its alerts, with their events, come back through the API', async (t) => {
-  const service = await serve(t);
-  const list = eventList(auditEvent('create', 'pods'), auditEvent('get', 'secrets', 'mallory'), auditEvent('list', 'pods'));
-  const res = await post(`${service.url}/ingest/k8s_audit`, list);
-  assert.equal(res.status, 200);
-  assert.deepEqual(res.body, { events: 3, alerts: 2 });
+for (const { kind, create } of DATABASES) {
+  test(`${kind}: a kube-apiserver EventList is evaluated; its alerts, with their events, come back through the API`, async (t) => {
+    const { location, drop } = await create();
+    t.after(drop);
+    const service = await serve(t, { store: location });
+    const list = eventList(auditEvent('create', 'pods'), auditEvent('get', 'secrets', 'mallory'), auditEvent('list', 'pods'));
+    const res = await post(`${service.url}/ingest/k8s_audit`, list);
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { events: 3, alerts: 2 });
 
-  const page = (await get(`${service.url}/api/alerts`)).body as { alerts: StoredAlert[] };
-  assert.deepEqual(page.alerts.map((a) => a.alert.rule), ['Secret read', 'Pod created']);
-  assert.deepEqual(page.alerts[0]!.alert.vigil!.event, auditEvent('get', 'secrets', 'mallory'));
-  assert.match(page.alerts[0]!.alert.vigil!.origin as string, /^http 127\.0\.0\.1 /);
+    const page = (await get(`${service.url}/api/alerts`)).body as { alerts: StoredAlert[] };
+    assert.deepEqual(page.alerts.map((a) => a.alert.rule), ['Secret read', 'Pod created']);
+    assert.deepEqual(page.alerts[0]!.alert.vigil!.event, auditEvent('get', 'secrets', 'mallory'));
+    assert.match(page.alerts[0]!.alert.vigil!.origin as string, /^http 127\.0\.0\.1 /);
 
-  const one = await get(`${service.url}/api/alerts/${page.alerts[0]!.id}`);
-  assert.equal(one.body.alert.output_fields.user, 'mallory');
-  assert.equal((await get(`${service.url}/api/alerts/123456`)).status, 404);
+    const one = await get(`${service.url}/api/alerts/${page.alerts[0]!.id}`);
+    assert.equal(one.body.alert.output_fields.user, 'mallory');
+    assert.equal((await get(`${service.url}/api/alerts/123456`)).status, 404);
 
-  const filtered = await get(`${service.url}/api/alerts?priority=critical&q=MALLORY&source=k8s_audit&tag=k8s_audit`);
-  assert.deepEqual(filtered.body.alerts.map((a: StoredAlert) => a.alert.rule), ['Secret read']);
-  const paged = await get(`${service.url}/api/alerts?limit=1`);
-  assert.equal(paged.body.alerts.length, 1);
-  const rest = await get(`${service.url}/api/alerts?limit=1&cursor=${paged.body.next}`);
-  assert.equal(rest.body.alerts[0].alert.rule, 'Pod created');
-  assert.equal(rest.body.next, undefined);
+    const filtered = await get(`${service.url}/api/alerts?priority=critical&q=MALLORY&source=k8s_audit&tag=k8s_audit`);
+    assert.deepEqual(filtered.body.alerts.map((a: StoredAlert) => a.alert.rule), ['Secret read']);
+    const paged = await get(`${service.url}/api/alerts?limit=1`);
+    assert.equal(paged.body.alerts.length, 1);
+    const rest = await get(`${service.url}/api/alerts?limit=1&cursor=${paged.body.next}`);
+    assert.equal(rest.body.alerts[0].alert.rule, 'Pod created');
+    assert.equal(rest.body.next, undefined);
 
-  const stats = await get(`${service.url}/api/stats?bucket=1d`);
-  assert.equal(stats.body.total, 2);
-  assert.deepEqual(stats.body.priority, { critical: 1, warning: 1 });
-  assert.equal(stats.body.buckets.length, 1);
+    const stats = await get(`${service.url}/api/stats?bucket=1d`);
+    assert.equal(stats.body.total, 2);
+    assert.deepEqual(stats.body.priority, { critical: 1, warning: 1 });
+    assert.equal(stats.body.buckets.length, 1);
 
-  for (const bad of ['priority=loud', 'limit=many', 'from=yesterday', 'colour=red', 'cursor=xyz']) {
-    const r = await get(`${service.url}/api/alerts?${bad}`);
-    assert.equal(r.status, 400, bad);
-    assert.equal(r.body.reason, 'bad_query');
-  }
-  assert.equal((await get(`${service.url}/api/stats?bucket=soon`)).status, 400);
+    for (const bad of ['priority=loud', 'limit=many', 'from=yesterday', 'colour=red', 'cursor=xyz']) {
+      const r = await get(`${service.url}/api/alerts?${bad}`);
+      assert.equal(r.status, 400, bad);
+      assert.equal(r.body.reason, 'bad_query');
+    }
+    assert.equal((await get(`${service.url}/api/stats?bucket=soon`)).status, 400);
 
-  const health = await get(`${service.url}/healthz`);
-  assert.equal(health.body.status, 'ok');
-  assert.equal(health.body.store, 'sqlite');
+    const health = await get(`${service.url}/healthz`);
+    assert.equal(health.body.status, 'ok');
+    assert.equal(health.body.store, kind);
 
-  const metrics = (await get(`${service.url}/metrics`)).body as string;
-  assert.equal(metric(metrics, 'vigil_events_received_total{source="k8s_audit"}'), 3);
-  assert.equal(metric(metrics, 'vigil_events_parsed_total'), 3);
-  assert.equal(metric(metrics, 'vigil_alerts_total{priority="critical"}'), 1);
-  assert.equal(metric(metrics, 'vigil_queue_depth'), 0);
-  assert.equal(metric(metrics, 'vigil_checkpoint_lag_events'), 0);
-  assert.equal(metric(metrics, 'vigil_output_delivered_total{output="store"}'), 2);
-  assert.equal(metric(metrics, 'vigil_requests_rejected_total{reason="bad_query"}'), 6);
-});
+    const metrics = (await get(`${service.url}/metrics`)).body as string;
+    assert.equal(metric(metrics, 'vigil_events_received_total{source="k8s_audit"}'), 3);
+    assert.equal(metric(metrics, 'vigil_events_parsed_total'), 3);
+    assert.equal(metric(metrics, 'vigil_alerts_total{priority="critical"}'), 1);
+    assert.equal(metric(metrics, 'vigil_queue_depth'), 0);
+    assert.equal(metric(metrics, 'vigil_checkpoint_lag_events'), 0);
+    assert.equal(metric(metrics, 'vigil_output_delivered_total{output="store"}'), 2);
+    assert.equal(metric(metrics, 'vigil_requests_rejected_total{reason="bad_query"}'), 6);
+  });
+}
 
 test('bad requests get 400, 404 and 413 with their reason, are counted, and the server carries on', async (t) => {
   const service = await serve(t);
@@ -170,4 +175,18 @@ test('Okta: the verification challenge is answered and the authorization header 
 
   const unset = await serve(t);
   assert.equal((await get(`${unset.url}/ingest/okta`, { ...challenge, authorization: '' })).status, 401);
+});
+
+test('PostgreSQL going away: /healthz says so with 503, and alerts that cannot be stored are kept in the dead-letter file', async (t) => {
+  const { location, drop } = await DATABASES.find((d) => d.kind === 'postgres')!.create();
+  const service = await serve(t, { store: location });
+  assert.equal((await get(`${service.url}/healthz`)).status, 200);
+  await drop();
+  const health = await get(`${service.url}/healthz`);
+  assert.equal(health.status, 503);
+  assert.equal(health.body.status, 'store unreachable');
+  const res = await post(`${service.url}/ingest/k8s_audit`, eventList(auditEvent('create', 'pods')));
+  assert.deepEqual(res.body, { events: 1, alerts: 1 });
+  assert.equal(service.dispatcher.deadLetter.kept, 1);
+  assert.equal(service.dispatcher.deliveries[0]!.counts.deadLettered.failed, 1);
 });
