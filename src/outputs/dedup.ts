@@ -7,6 +7,8 @@ export interface DedupOptions {
   fields: string[];
 }
 
+const MAX_PENDING = 100_000;
+
 interface Pending {
   latest: Alert;
   /** Alerts held back since the first one went out. */
@@ -52,6 +54,11 @@ export class Deduper {
         this.suppressed++;
       } else {
         if (pending) this.close(key, pending);
+        // Bounded memory whatever the variety of alerts: the oldest window closes early.
+        if (this.pending.size >= MAX_PENDING) {
+          const [oldestKey, oldest] = this.pending.entries().next().value!;
+          this.close(oldestKey, oldest);
+        }
         this.pending.set(key, { latest: alert, count: 0, opened: now });
         out.push(alert);
       }

@@ -142,6 +142,9 @@ test('GitHub: the signature is verified in constant time; without a secret every
   assert.equal((await post(url, tampered, { 'x-github-event': 'repository', 'x-hub-signature-256': githubSignature(body, 'hook-secret') })).status, 401);
   const ok = await post(url, body, { 'x-github-event': 'repository', 'x-hub-signature-256': githubSignature(body, 'hook-secret') });
   assert.deepEqual(ok.body, { events: 1, alerts: 1 });
+  // However the path is spelled, GitHub events go through the verification.
+  const sneaky = await post(`${service.url}/ingest/%67ithub`, body, { 'x-github-event': 'repository' });
+  assert.equal(sneaky.status, 401);
   const ping = await post(url, '{"zen":"hi"}', { 'x-github-event': 'ping', 'x-hub-signature-256': githubSignature('{"zen":"hi"}', 'hook-secret') });
   assert.deepEqual(ping.body, { events: 0, alerts: 0 });
 
@@ -149,7 +152,7 @@ test('GitHub: the signature is verified in constant time; without a secret every
   assert.equal(stored.length, 1);
   assert.equal((stored[0]!.alert.vigil!.event as { webhook_type: string }).webhook_type, 'repository');
   const metrics = (await get(`${service.url}/metrics`)).body as string;
-  assert.equal(metric(metrics, 'vigil_requests_rejected_total{reason="unauthenticated"}'), 3);
+  assert.equal(metric(metrics, 'vigil_requests_rejected_total{reason="unauthenticated"}'), 4);
 });
 
 test('Okta: the verification challenge is answered and the authorization header checked on every delivery', async (t) => {
