@@ -135,24 +135,29 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
 const REPLAY_CHUNK = 500;
 
 /**
- * Replays files or directories of events through the pipeline, each once: its checkpoint
- * records that it was done. Framing and sources are detected as `vigil run` detects them.
+ * Replays files or directories of events through the pipeline, each once. Its checkpoint
+ * is the number of events committed (then `done`), so a restart resumes where it stopped.
+ * Framing and sources are detected as `vigil run` detects them.
  */
 async function replayInputs(inputs: string[], pipeline: Pipeline, store: AlertStore, log: (line: string) => void): Promise<number> {
   let replayed = 0;
   for (const input of inputs) {
     const stream = `replay:${resolve(input)}`;
-    if ((await store.checkpoint(stream)) === 'done') continue;
+    const checkpoint = await store.checkpoint(stream);
+    if (checkpoint === 'done') continue;
+    const skip = Number(checkpoint ?? 0);
+    let seen = 0;
     let chunk: VigilEvent[] = [];
     for await (const item of toEvents(readInputs([input]), autoSource())) {
       if (item instanceof InputError) {
         log(`vigil: ${item.message}`);
         continue;
       }
+      if (++seen <= skip) continue;
       chunk.push(item);
       if (chunk.length === REPLAY_CHUNK) {
         replayed += chunk.length;
-        await pipeline.submitWhenRoom(chunk);
+        await pipeline.submitWhenRoom(chunk, { stream, position: String(seen) });
         chunk = [];
       }
     }
