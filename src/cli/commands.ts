@@ -4,6 +4,9 @@ import { rulesCommand } from './rules.js';
 import run from './run.js';
 import serve from './serve.js';
 import start from './start.js';
+import inventory from './inventory.js';
+import drift from './drift.js';
+import posture from './posture.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [start, serve, run, rulesCommand, fields];
+export const commands: Array<(program: Command) => void> = [start, serve, run, rulesCommand, fields, inventory, drift, posture];

@@ -1,13 +1,14 @@
 import { Option, type Command } from 'commander';
-import { detect, engineFor, loadRuleFiles } from '../engine/index.js';
-import { formatMessage } from '../rules/index.js';
+import { detect, engineFor, evaluateInParallel, loadRuleFiles } from '../engine/index.js';
+import { formatMessage, type RuleSet } from '../rules/index.js';
 import { readInputs } from '../sources/index.js';
 import { DEFAULT_RULES_DIR } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 import type { Alert } from '../records/index.js';
-import { addEvalOptions, minimumPriority, sourceOption, type EvalOptions } from './run-options.js';
+import { addEvalOptions, minimumPriority, selectByTags, sourceOption, type EvalOptions } from './run-options.js';
 
 export interface RunOptions extends EvalOptions {
+  workers?: number;
   rules: string[];
   input: string[];
   format: 'json' | 'text';
@@ -28,7 +29,12 @@ export default function register(program: Command): void {
       .option('-r, --rules <paths...>', 'rules files or directories, loaded in order', [DEFAULT_RULES_DIR])
       .option('-i, --input <paths...>', 'event files or directories, or - for stdin', ['-'])
       .addOption(new Option('--format <format>', 'alert format: Falco JSON or Falco text').choices(['json', 'text']).default('json'))
-      .option('--keep-event', 'include the event in each alert (vigil.event)'),
+      .option('--keep-event', 'include the event in each alert (vigil.event)')
+      .option('-w, --workers <n>', 'evaluate JSON-lines files on n worker threads (needs --source and file inputs)', (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new UserError(`--workers takes a whole number of at least 1, not ${v}`);
+        return n;
+      }),
   ).action(async (opts: RunOptions) => {
     await runDetection(opts);
   });
@@ -42,23 +48,48 @@ export async function runDetection(opts: RunOptions): Promise<{ events: number; 
     for (const e of set.errors) process.stderr.write(`vigil: ${formatMessage(e)}\n`);
     throw new UserError(`the rules did not load (${set.errors.length} errors)`);
   }
-  const engine = engineFor(set, { keepEvent: opts.keepEvent ?? false });
+  selectByTags(set, opts);
   const write = print[opts.format];
   let events = 0;
   let alerts = 0;
   let malformed = 0;
-  for await (const d of detect(engine, readInputs(opts.input, { format: opts.inputFormat }), sourceOption(opts))) {
-    if ('error' in d) {
-      malformed++;
-      process.stderr.write(`vigil: skipped ${d.error.message}\n`);
-      continue;
-    }
-    events++;
-    for (const alert of d.alerts) {
+  for await (const batch of opts.workers ? parallelBatches(opts) : singleBatches(opts, set)) {
+    events += batch.events;
+    for (const error of batch.errors) process.stderr.write(`vigil: skipped ${error}\n`);
+    malformed += batch.errors.length;
+    for (const alert of batch.alerts) {
       alerts++;
       if (!process.stdout.write(`${write(alert)}\n`)) await new Promise((r) => process.stdout.once('drain', r));
     }
   }
   process.stderr.write(`vigil: ${events} events, ${alerts} alerts, ${malformed} skipped\n`);
   return { events, alerts, malformed };
+}
+
+interface Batch {
+  events: number;
+  alerts: Alert[];
+  errors: string[];
+}
+
+async function* singleBatches(opts: RunOptions, set: RuleSet): AsyncGenerator<Batch> {
+  const engine = engineFor(set, { keepEvent: opts.keepEvent ?? false });
+  for await (const d of detect(engine, readInputs(opts.input, { format: opts.inputFormat }), sourceOption(opts))) {
+    yield 'error' in d ? { events: 0, alerts: [], errors: [d.error.message] } : { events: 1, alerts: d.alerts, errors: [] };
+  }
+}
+
+function parallelBatches(opts: RunOptions): AsyncGenerator<Batch> {
+  if (opts.source === 'auto') throw new UserError('--workers needs --source: every line of the input is an event of that source');
+  if (opts.input.includes('-')) throw new UserError('--workers reads files, not stdin');
+  if (opts.tag?.length || opts.excludeTag?.length || opts.keepEvent) {
+    throw new UserError('--workers does not take --tag, --exclude-tag or --keep-event yet');
+  }
+  return evaluateInParallel(opts.input, {
+    rules: opts.rules,
+    source: opts.source,
+    workers: opts.workers,
+    minimumPriority: minimumPriority(opts),
+    falcoBugs: opts.falcoBugs,
+  });
 }

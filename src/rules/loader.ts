@@ -68,10 +68,10 @@ const UNSAFE_NA_MESSAGE = 'Unsafe <NA> comparison in condition';
 /** Falco warns when a syscall rule can match more event types than this. */
 const EVENT_TYPES_LIMIT = 100;
 
-/** Parses a condition's text, placing a syntax error in its file. */
+/** Parses a condition's text, placing a syntax error in its file (with Falco's deeper nesting limit for rules). */
 function parse(text: string, site: Pick<ConditionSite, 'at'>): Expr {
   try {
-    return parseCondition(text);
+    return parseCondition(text, { maxDepth: 1000 });
   } catch (err) {
     if (err instanceof ConditionSyntaxError) throw new LoadError('LOAD_ERR_COMPILE_CONDITION', err.reason, site.at(err.pos));
     throw err;

@@ -60,3 +60,27 @@ export function jsonText(v: unknown): string | undefined {
   if (v === undefined) return undefined;
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
+
+/**
+ * An event read from input: its time is parsed only when something asks for it (an alert,
+ * a `*.rawtime` field), since most events raise nothing.
+ */
+export class SourceEvent implements VigilEvent {
+  private parsedTime: bigint | undefined | null = null;
+
+  constructor(
+    private readonly of: Source,
+    readonly data: unknown,
+    readonly origin: string,
+    readonly num: number,
+  ) {}
+
+  get source(): string {
+    return this.of.name;
+  }
+
+  get timeNs(): bigint | undefined {
+    if (this.parsedTime === null) this.parsedTime = this.of.time?.(this.data);
+    return this.parsedTime;
+  }
+}

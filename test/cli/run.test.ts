@@ -83,3 +83,23 @@ test('rules that do not load stop the run with their errors and exit 2', () => {
   assert.match(r.stderr, /bad\.yaml:3:\d+: LOAD_ERR_COMPILE_CONDITION/);
   assert.match(r.stderr, /the rules did not load/);
 });
+
+test('tag filters select rules as Falco -t and -T do, and --min-priority drops the quieter ones', () => {
+  const tagged = join(dir, 'tagged.yaml');
+  writeFileSync(tagged, ['a', 'b'].map((t, i) => `
+- rule: Rule ${t}
+  desc: d
+  condition: json.value[/x] exists
+  output: ${t}
+  priority: ${i === 0 ? 'error' : 'notice'}
+  tags: [${t}, common]
+  source: json
+`).join(''));
+  const fired = (...args: string[]) =>
+    alerts(vigil(['run', '--rules', tagged, '--source', 'json', ...args], '{"x":1}\n').stdout).map((a) => a.rule);
+  assert.deepEqual(fired(), ['Rule a', 'Rule b']);
+  assert.deepEqual(fired('-t', 'b'), ['Rule b']);
+  assert.deepEqual(fired('-T', 'a'), ['Rule b']);
+  assert.deepEqual(fired('-t', 'common', '-T', 'b'), ['Rule a']);
+  assert.deepEqual(fired('--min-priority', 'warning'), ['Rule a']);
+});

@@ -69,6 +69,9 @@ test('deep nesting is refused at the depth limit, not by a stack overflow', () =
   assert.throws(() => parseCondition('('.repeat(100000)), /exceeded max depth limit of 100/);
   assert.throws(() => parseCondition('not '.repeat(50) + '('.repeat(30) + 'a' + ')'.repeat(30)), /max depth/);
   parseCondition('('.repeat(15) + 'a' + ')'.repeat(15));
+  // Falco's rules loader allows deeper nesting in rule conditions.
+  parseCondition('('.repeat(150) + 'a' + ')'.repeat(150), { maxDepth: 1000 });
+  assert.throws(() => parseCondition('('.repeat(100000), { maxDepth: 1000 }), /exceeded max depth limit of 1000/);
 });
 
 test('syntax errors say where, as Falco does', () => {

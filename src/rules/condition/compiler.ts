@@ -131,22 +131,10 @@ class Compiler {
 
   expr(node: Expr): Filter {
     switch (node.kind) {
-      case 'and': {
-        const parts = node.children.map((c) => this.expr(c));
-        if (parts.length === 2) {
-          const [a, b] = parts as [Filter, Filter];
-          return (ctx) => a(ctx) && b(ctx);
-        }
-        return (ctx) => parts.every((p) => p(ctx));
-      }
-      case 'or': {
-        const parts = node.children.map((c) => this.expr(c));
-        if (parts.length === 2) {
-          const [a, b] = parts as [Filter, Filter];
-          return (ctx) => a(ctx) || b(ctx);
-        }
-        return (ctx) => parts.some((p) => p(ctx));
-      }
+      case 'and':
+        return node.children.map((c) => this.expr(c)).reduceRight((rest, first) => (ctx) => first(ctx) && rest(ctx));
+      case 'or':
+        return node.children.map((c) => this.expr(c)).reduceRight((rest, first) => (ctx) => first(ctx) || rest(ctx));
       case 'not': {
         const inner = this.expr(node.child);
         return (ctx) => !inner(ctx);

@@ -38,13 +38,14 @@ export const TRANSFORMERS = ['tolower', 'toupper', 'b64', 'basename', 'len', 'jo
 const TRANSFORMER_OPENERS = TRANSFORMERS.map((t) => `${t}(`);
 
 export const OPERATORS = [...UNARY_OPS, ...NUM_OPS, ...STR_OPS, ...LIST_OPS].map((o) => o.trim());
-const MAX_DEPTH = 100;
+/** libsinsp's default; Falco's rules loader raises it to 1000 for rule conditions. */
+const DEFAULT_MAX_DEPTH = 100;
 
 const quotedList = (items: string[]) => items.map((i) => `'${i}'`).join(', ');
 
 /** Parses a condition into its AST, or throws a ConditionSyntaxError with Falco's message. */
-export function parseCondition(input: string): Expr {
-  return new Parser(input).parse();
+export function parseCondition(input: string, options: { maxDepth?: number } = {}): Expr {
+  return new Parser(input, options.maxDepth ?? DEFAULT_MAX_DEPTH).parse();
 }
 
 class Parser {
@@ -54,7 +55,10 @@ class Parser {
   private depth = 0;
   private lastToken = '';
 
-  constructor(private readonly input: string) {}
+  constructor(
+    private readonly input: string,
+    private readonly maxDepth: number,
+  ) {}
 
   parse(): Expr {
     if (this.input.length === 0) throw this.error('filter input string is empty');
@@ -82,9 +86,9 @@ class Parser {
 
   /** Runs `fn` one level deeper, as libsinsp's depth_guard does. */
   private guarded<T>(fn: () => T): T {
-    if (++this.depth >= MAX_DEPTH) {
+    if (++this.depth >= this.maxDepth) {
       this.depth--;
-      throw this.error(`exceeded max depth limit of ${MAX_DEPTH}`);
+      throw this.error(`exceeded max depth limit of ${this.maxDepth}`);
     }
     try {
       return fn();

@@ -270,8 +270,34 @@ export function frameCloudTrail(doc: unknown): unknown[] | undefined {
   return undefined;
 }
 
+/**
+ * Sysdig Secure's names for CloudTrail fields (`aws.eventName`, …), which rules written for
+ * it use (the seed's ECS ExecuteCommand rule among them): each reads as its ct.* twin.
+ */
+const SYSDIG_ALIASES: Record<string, string> = {
+  'aws.eventSource': 'ct.src',
+  'aws.eventName': 'ct.name',
+  'aws.eventID': 'ct.id',
+  'aws.user': 'ct.user',
+  'aws.accountId': 'ct.user.accountid',
+  'aws.sourceIP': 'ct.srcip',
+  'aws.region': 'ct.region',
+  'aws.userAgent': 'ct.useragent',
+  'aws.errorCode': 'ct.error',
+  'aws.errorMessage': 'ct.errormessage',
+  'aws.requestID': 'ct.requestid',
+};
+
+function sysdigAliases(fields: PluginField[]): PluginField[] {
+  return Object.entries(SYSDIG_ALIASES).map(([alias, target]) => {
+    const twin = fields.find((f) => f.name === target)!;
+    return { ...twin, name: alias, description: `Alias of ${target} (Sysdig Secure's name). ${twin.description}` };
+  });
+}
+
 export function cloudtrailSource(options: ExtractionOptions = {}): Source {
-  const fields = cloudtrailFields(options.falcoBugs ?? false);
+  const pluginFields = cloudtrailFields(options.falcoBugs ?? false);
+  const fields = [...pluginFields, ...sysdigAliases(pluginFields)];
   return {
     name: 'aws_cloudtrail',
     typeField: 'ct.name',

@@ -3,7 +3,7 @@
  * source frames it into events (an EventList into its items, a CloudTrail file into its
  * records), and a document the source does not recognise is reported once.
  */
-import type { Source, VigilEvent } from '../event.js';
+import { SourceEvent, type Source, type VigilEvent } from '../event.js';
 import { frameK8s } from '../k8s_audit/index.js';
 import { frameCloudTrail } from '../aws_cloudtrail/index.js';
 import { frameGithub } from '../github/index.js';
@@ -54,7 +54,7 @@ export async function* toEvents(
     const whole = events.length === 1 && events[0] === item.doc;
     for (let i = 0; i < events.length; i++) {
       const data = events[i];
-      yield { source: src.name, data, timeNs: src.time?.(data), origin: whole ? item.origin : `${item.origin} [${i}]`, num: ++num };
+      yield new SourceEvent(src, data, whole ? item.origin : `${item.origin} [${i}]`, ++num);
     }
   }
 }

@@ -1,0 +1,35 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root (tests run from dist/test/posture). */
+export const root = join(here, '..', '..', '..');
+export const fixture = (...parts: string[]) => join(root, 'test', 'fixtures', 'posture', ...parts);
+export const cloudtrailDir = join(root, '..', 'shared', 'datasets', 'invictus-aws-stratus-cloudtrail', 'CloudTrail');
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'vigil-posture-'));
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `vigil` CLI as a real child process. */
+export function vigil(args: string[], cwd = root): Promise<CliResult> {
+  return vigilWithEnv(args, {}, cwd);
+}
+
+/** The same with extra environment variables (AWS credentials for the standard chain). */
+export function vigilWithEnv(args: string[], env: Record<string, string>, cwd = root): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
