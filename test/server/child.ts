@@ -10,5 +10,5 @@ const service = await startService(testOptions(dir!, { pipeline: JSON.parse(pipe
   ...parts,
   evaluate: slowly(parts.evaluate, Number(ms)),
 });
-closeOnSignals(service, process.env.VIGIL_TEST_LOG ? undefined : () => {});
+closeOnSignals(service, (line) => process.stdout.write(line + '\n'));
 process.stdout.write(service.url + '\n');

@@ -19,8 +19,14 @@ async function child(t: { after: (fn: () => void) => void }, dir: string, pipeli
   });
   t.after(() => proc.kill('SIGKILL'));
   const exited = once(proc, 'exit') as Promise<[number]>;
-  const [url] = (await once(createInterface({ input: proc.stdout! }), 'line')) as [string];
-  return { url, proc, exited };
+  const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+  const url = (await lines.next()).value as string;
+  /** Resolves when the service prints a line matching `pattern`. */
+  const said = async (pattern: RegExp) => {
+    for (let line = await lines.next(); !line.done; line = await lines.next()) if (pattern.test(line.value)) return;
+    throw new Error(`the service never said ${pattern}`);
+  };
+  return { url, proc, exited, said };
 }
 
 async function storedAlerts(t: { after: (fn: () => Promise<void>) => void }, dir: string): Promise<number> {
@@ -68,24 +74,29 @@ test('a webhook that is down while events arrive gets every alert once it recove
 
 test('SIGTERM in the middle of a burst: intake stops, and every accepted event is evaluated and stored', async (t) => {
   const dir = tempDir(t);
-  const { url, proc, exited } = await child(t, dir, { capacity: 100_000, batchSize: 20 }, 0.2);
+  const { url, proc, exited, said } = await child(t, dir, { capacity: 100_000, batchSize: 20 }, 0.3);
+  const send = (list: object) => post(`${url}/ingest/k8s_audit`, list).catch(() => ({ status: 0, body: undefined }));
   let answered = 0;
-  const sends = burst(120, 10).map((list) =>
-    post(`${url}/ingest/k8s_audit`, list).then(
-      (r) => {
-        if (++answered === 10) proc.kill('SIGTERM');
-        return r;
-      },
-      () => ({ status: 0, body: undefined }),
-    ),
+  let late: Promise<Array<{ status: number }>> | undefined;
+  const burstSent = burst(120, 10).map((list) =>
+    send(list).then((r) => {
+      if (++answered === 10) {
+        proc.kill('SIGTERM');
+        // Sent once the service has begun to stop: none may be taken.
+        late = said(/SIGTERM/).then(() => Promise.all(burst(20, 10).map(send)));
+      }
+      return r;
+    }),
   );
-  const responses = await Promise.all(sends);
+  const responses = await Promise.all(burstSent);
+  const lateResponses = await late!;
   assert.deepEqual(await exited, [0, null]);
 
   const accepted = responses.filter((r) => r.status === 200);
-  const notAccepted = responses.filter((r) => r.status !== 200);
+  const notAccepted = [...responses.filter((r) => r.status !== 200), ...lateResponses];
   assert.ok(accepted.length >= 10);
-  // Refused at the door (connection closed, or 503 while closing), never half-done.
+  assert.ok(lateResponses.every((r) => r.status !== 200));
+  // Refused at the door (connection refused or closed, or 503 while closing), never half-done.
   assert.ok(notAccepted.every((r) => r.status === 0 || r.status === 503), JSON.stringify(notAccepted.map((r) => r.status)));
   assert.equal(accepted.reduce((n, r) => n + r.body.alerts, 0), accepted.length * 10);
   assert.equal(await storedAlerts(t, dir), accepted.length * 10);
