@@ -16,6 +16,7 @@ export class Dispatcher {
   private readonly deduper: Deduper;
   published = 0;
   redelivered = 0;
+  private redelivering: Promise<number> | undefined;
 
   constructor(
     readonly routes: Route[],
@@ -56,7 +57,12 @@ export class Dispatcher {
    * Sends the dead-lettered alerts to their outputs again; what fails again is dead-lettered
    * again. Returns how many alerts were re-sent.
    */
-  async redeliver(): Promise<number> {
+  redeliver(): Promise<number> {
+    // One at a time: a second would claim the files the first is re-sending.
+    return (this.redelivering ??= this.redeliverOnce().finally(() => (this.redelivering = undefined)));
+  }
+
+  private async redeliverOnce(): Promise<number> {
     const claim = this.deadLetter.claim();
     const waits: Promise<void>[] = [];
     let count = 0;

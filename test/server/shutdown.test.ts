@@ -37,7 +37,7 @@ async function storedAlerts(t: { after: (fn: () => Promise<void>) => void }, dir
 
 test('a full queue answers 429 with Retry-After; everything accepted is evaluated and stored', async (t) => {
   const dir = tempDir(t);
-  const { url, proc, exited } = await child(t, dir, { capacity: 20, batchSize: 5 }, 2);
+  const { url, proc, exited } = await child(t, dir, { capacity: 10, batchSize: 5 }, 20);
   const responses = await Promise.all(burst(40, 5).map((list) => post(`${url}/ingest/k8s_audit`, list)));
   const accepted = responses.filter((r) => r.status === 200);
   const refused = responses.filter((r) => r.status === 429);
