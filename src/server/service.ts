@@ -5,6 +5,7 @@ import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../ou
 import type { Alert } from '../records/index.js';
 import { autoSource, InputError, readInputs, toEvents, type Source, type VigilEvent } from '../sources/index.js';
 import { openAlertStore, type AlertStore } from '../store/index.js';
+import { UserError } from '../util/errors.js';
 import { buildApp } from './app.js';
 import { authSummary, type AuthOptions } from './auth.js';
 import { Metrics } from './metrics.js';
@@ -93,7 +94,9 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
   } catch (err) {
     await dispatcher.close(0);
     await store.close();
-    throw err;
+    const { code, message } = err as NodeJS.ErrnoException;
+    const why = code === 'EADDRINUSE' ? 'the address is in use (another vigil?); choose another with --port' : (code ?? message);
+    throw new UserError(`cannot listen on ${options.host}:${options.port}: ${why}`);
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -193,3 +193,25 @@ test('PostgreSQL going away: /healthz says so with 503, and alerts that cannot b
   assert.equal(service.dispatcher.deadLetter.kept, 1);
   assert.equal(service.dispatcher.deliveries[0]!.counts.deadLettered.failed, 1);
 });
+
+test('a port already in use is one clear error', async (t) => {
+  const first = await serve(t);
+  const port = Number(new URL(first.url).port);
+  const dir = tempDir(t);
+  await assert.rejects(startService(testOptions(dir, { port }), testParts()), {
+    name: 'UserError',
+    message: `cannot listen on 127.0.0.1:${port}: the address is in use (another vigil?); choose another with --port`,
+  });
+});
+
+test('retention: at start (and hourly) alerts stored longer ago than the retention are deleted', async (t) => {
+  const dir = tempDir(t);
+  const first = await startService(testOptions(dir), testParts());
+  await post(`${first.url}/ingest/k8s_audit`, eventList(auditEvent('create', 'pods')));
+  assert.equal((await first.store.query()).alerts.length, 1);
+  await first.close();
+  await new Promise((r) => setTimeout(r, 20));
+  const second = await startService(testOptions(dir, { retentionMs: 10 }), testParts());
+  t.after(() => second.close());
+  assert.equal((await second.store.query()).alerts.length, 0);
+});
