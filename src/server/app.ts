@@ -68,6 +68,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     if (err instanceof UserError) return refuse(reply, new Refusal(400, 'bad_query', err.message));
     if (err.statusCode === 413) return refuse(reply, new Refusal(413, 'too_large', `request body larger than ${options.bodyLimit} bytes`));
     if (err.statusCode && err.statusCode < 500) return refuse(reply, new Refusal(err.statusCode, 'malformed', err.message));
+    metrics.reject('internal');
     process.stderr.write(`vigil: ${err.stack ?? err.message}\n`);
     return reply.code(500).send({ error: 'internal error' });
   });
@@ -88,10 +89,15 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   /** Frames a document into the source's events and waits until they are evaluated. */
   const ingest = async (req: FastifyRequest, source: Source, doc: unknown) => {
-    const items = source.frame(doc);
-    if (!items) throw new Refusal(400, 'not_source_document', `not a ${source.name} document`);
     const origin = `http ${req.ip} ${req.id}`;
-    const events: VigilEvent[] = items.map((data) => ({ source: source.name, data, timeNs: source.time?.(data), origin }));
+    let events: VigilEvent[];
+    try {
+      const items = source.frame(doc);
+      if (!items) throw new Error('not framed');
+      events = items.map((data) => ({ source: source.name, data, timeNs: source.time?.(data), origin }));
+    } catch {
+      throw new Refusal(400, 'not_source_document', `not a ${source.name} document`);
+    }
     metrics.received.inc({ source: source.name }, events.length);
     try {
       const alerts = await pipeline.submit(events);

@@ -12,7 +12,8 @@ export type RejectReason =
   | 'backpressure'
   | 'shutting_down'
   | 'bad_query'
-  | 'not_found';
+  | 'not_found'
+  | 'internal';
 
 /**
  * The service's Prometheus metrics, in their own registry. Counters the server owns are

@@ -215,3 +215,28 @@ test('retention: at start (and hourly) alerts stored longer ago than the retenti
   t.after(() => second.close());
   assert.equal((await second.store.query()).alerts.length, 0);
 });
+
+test('odd documents on every endpoint get a 200 or a 400, never a 500, and the server stays up', async (t) => {
+  const service = await serve(t, { auth: { githubSecret: 'g', oktaAuthorization: 'o' }, bodyLimit: 4 * 1024 * 1024 });
+  const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+  const bodies = [
+    'null', '[]', '1', '"x"', 'true', '{}', '[null]', deep, '{"__proto__": {"polluted": 1}, "kind": "EventList", "items": [{"__proto__": {}}]}',
+    '{"kind":"EventList","items":"x"}', '{"kind":"EventList","items":[null,1,"a",[],{}]}', '{"kind":"Event","verb":{"a":1},"user":7}',
+    '{"Records":[null]}', '{"data":{"events":[null,{}]}}', '{"data":{"events":"x"}}', '{"eventType":1,"published":[]}',
+    JSON.stringify({ kind: 'EventList', items: [{ kind: 'Event', stageTimestamp: 'not a time', requestReceivedTimestamp: 12 }] }),
+    '\u0000', '{"a":1}{"b":2}', '\ufeff{}',
+  ];
+  const endpoints = ['k8s_audit', 'aws_cloudtrail', 'gcp_auditlog', 'json', 'okta', 'github'];
+  for (const endpoint of endpoints) {
+    for (const body of bodies) {
+      const headers: Record<string, string> =
+        endpoint === 'github' ? { 'x-github-event': 'push', 'x-hub-signature-256': githubSignature(body, 'g') } : endpoint === 'okta' ? { authorization: 'o' } : {};
+      const res = await post(`${service.url}/ingest/${endpoint}`, body, headers);
+      assert.ok([200, 400].includes(res.status), `${endpoint} ${body.slice(0, 60)}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal((await get(`${service.url}/healthz`)).status, 200);
+  const metrics = (await get(`${service.url}/metrics`)).body as string;
+  assert.equal(metric(metrics, 'vigil_requests_rejected_total{reason="internal"}'), undefined);
+});
