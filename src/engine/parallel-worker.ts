@@ -12,7 +12,9 @@ const set = loadRuleFiles(setup.rules, { minimumPriority: setup.minimumPriority 
 const engine = engineFor(set);
 const decoder = new TextDecoder();
 
-parentPort!.on('message', ({ seq, bytes }: { seq: number; bytes: Uint8Array }) => {
+parentPort!.postMessage('ready');
+
+parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; bytes: Uint8Array }) => {
   const text = decoder.decode(bytes);
   const result: ChunkResult = { seq, events: 0, alerts: [], errors: [], alertLines: [] };
   let line = 0;
@@ -37,7 +39,7 @@ parentPort!.on('message', ({ seq, bytes }: { seq: number; bytes: Uint8Array }) =
     }
     for (const data of events) {
       result.events++;
-      const alerts: Alert[] = engine.evaluate(new SourceEvent(source, data, `${setup.file}:${line}`, result.events));
+      const alerts: Alert[] = engine.evaluate(new SourceEvent(source, data, `${file}:${line}`, result.events));
       for (const alert of alerts) {
         result.alerts.push(alert);
         result.alertLines.push(line);

@@ -36,8 +36,6 @@ export interface WorkerSetup {
   source: string;
   minimumPriority?: Priority;
   falcoBugs?: boolean;
-  /** Name of the input, for origins. */
-  file: string;
 }
 
 export interface ParallelBatch {
@@ -48,95 +46,120 @@ export interface ParallelBatch {
   readAt: number;
 }
 
-/** Evaluates JSON-lines files on worker threads; yields each chunk's results in input order. */
-export async function* evaluateInParallel(paths: string[], options: ParallelOptions): AsyncGenerator<ParallelBatch> {
-  const count = Math.max(1, options.workers ?? availableParallelism());
-  const chunkBytes = options.chunkBytes ?? 1 << 20;
-  for (const file of paths) {
+/** Worker threads, each with the ruleset loaded, ready to evaluate chunks of JSON lines. */
+export class WorkerPool {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly chunkBytes: number,
+  ) {}
+
+  /** Starts the workers and waits until each has loaded the rules. */
+  static async start(options: ParallelOptions): Promise<WorkerPool> {
+    const count = Math.max(1, options.workers ?? availableParallelism());
     const setup: WorkerSetup = {
       rules: options.rules,
       source: options.source,
       minimumPriority: options.minimumPriority,
       falcoBugs: options.falcoBugs,
-      file,
     };
     const workers = Array.from({ length: count }, () => new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: setup }));
     try {
-      yield* runFile(file, workers, chunkBytes);
-    } finally {
+      await Promise.all(workers.map((w) => new Promise((resolve, reject) => {
+        w.once('message', resolve);
+        w.once('error', reject);
+      })));
+    } catch (err) {
       await Promise.all(workers.map((w) => w.terminate()));
+      throw err;
     }
+    return new WorkerPool(workers, options.chunkBytes ?? 1 << 20);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Evaluates one JSON-lines file; yields each chunk's results in input order. */
+  evaluate(file: string): AsyncGenerator<ParallelBatch> {
+    return runFile(file, this.workers, this.chunkBytes);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
 
-async function* runFile(file: string, workers: Worker[], chunkBytes: number): AsyncGenerator<ParallelBatch> {
-  const pending = new Map<number, { result?: ChunkResult; readAt: number; lines: number }>();
-  const waiters = new Map<number, (r: ChunkResult) => void>();
-  let failure: Error | undefined;
-  for (const w of workers) {
-    w.on('message', (r: ChunkResult) => {
-      const waiter = waiters.get(r.seq);
-      if (waiter) {
-        waiters.delete(r.seq);
-        waiter(r);
-      } else pending.get(r.seq)!.result = r;
-    });
-    w.on('error', (err) => {
-      failure = err;
-      for (const waiter of waiters.values()) waiter({ seq: -1, events: 0, alerts: [], errors: [], alertLines: [] });
-    });
+/** Evaluates JSON-lines files on worker threads; yields each chunk's results in input order. */
+export async function* evaluateInParallel(paths: string[], options: ParallelOptions): AsyncGenerator<ParallelBatch> {
+  const pool = await WorkerPool.start(options);
+  try {
+    for (const file of paths) yield* pool.evaluate(file);
+  } finally {
+    await pool.close();
   }
-  const result = (seq: number) =>
-    new Promise<ChunkResult>((resolve) => {
-      const ready = pending.get(seq)!.result;
-      if (ready) resolve(ready);
-      else waiters.set(seq, resolve);
-    });
+}
+
+/**
+ * Feeds one file to the workers a chunk at a time, at most two chunks per worker in flight,
+ * and yields the results in chunk order, with line numbers made absolute.
+ */
+async function* runFile(file: string, workers: Worker[], chunkBytes: number): AsyncGenerator<ParallelBatch> {
+  const chunks = new Map<number, { readAt: number; lines: number; result: Promise<ChunkResult> }>();
+  const resolvers = new Map<number, (r: ChunkResult) => void>();
+  let failure: Error | undefined;
+  const onMessage = (r: ChunkResult) => {
+    resolvers.get(r.seq)?.(r);
+    resolvers.delete(r.seq);
+  };
+  const onError = (err: Error) => {
+    failure = err;
+    for (const resolve of resolvers.values()) resolve({ seq: -1, events: 0, alerts: [], errors: [], alertLines: [] });
+  };
+  for (const w of workers) w.on('message', onMessage).on('error', onError);
 
   let sent = 0;
   let next = 0;
   let lineBase = 0;
-  let carry: Buffer = Buffer.alloc(0);
-  const inFlight = workers.length * 2;
-
   const send = (bytes: Buffer) => {
-    let lines = 0;
-    for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
-    if (bytes.length > 0 && bytes[bytes.length - 1] !== 10) lines++;
-    const copy = new Uint8Array(bytes.length);
-    copy.set(bytes);
-    pending.set(sent, { readAt: performance.now(), lines });
-    workers[sent % workers.length]!.postMessage({ seq: sent, bytes: copy }, [copy.buffer]);
+    const copy = new Uint8Array(bytes);
+    const result = new Promise<ChunkResult>((resolve) => resolvers.set(sent, resolve));
+    chunks.set(sent, { readAt: performance.now(), lines: countLines(bytes), result });
+    workers[sent % workers.length]!.postMessage({ seq: sent, file, bytes: copy }, [copy.buffer]);
     sent++;
   };
+  const receive = async (): Promise<ParallelBatch> => {
+    const { readAt, lines, result } = chunks.get(next)!;
+    const r = await result;
+    if (failure) throw failure;
+    chunks.delete(next++);
+    r.alerts.forEach((alert, i) => {
+      alert.vigil = { ...alert.vigil!, origin: `${file}:${lineBase + r.alertLines[i]!}` };
+    });
+    const errors = r.errors.map((e) => `${file}:${lineBase + e.line}: ${e.message}`);
+    lineBase += lines;
+    return { events: r.events, alerts: r.alerts, errors, readAt };
+  };
 
-  async function* drain(until: number): AsyncGenerator<ParallelBatch> {
-    while (next < until) {
-      const r = await result(next);
-      if (failure) throw failure;
-      const { readAt, lines } = pending.get(next)!;
-      pending.delete(next);
-      r.alerts.forEach((alert, i) => {
-        alert.vigil = { ...alert.vigil!, origin: `${file}:${lineBase + r.alertLines[i]!}` };
-      });
-      const errors = r.errors.map((e) => `${file}:${lineBase + e.line}: ${e.message}`);
-      lineBase += lines;
-      next++;
-      yield { events: r.events, alerts: r.alerts, errors, readAt };
+  try {
+    let carry: Buffer = Buffer.alloc(0);
+    for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
+      const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+      const cut = data.lastIndexOf(10);
+      carry = cut < 0 ? data : data.subarray(cut + 1);
+      if (cut < 0) continue;
+      send(data.subarray(0, cut + 1));
+      if (sent - next >= workers.length * 2) yield await receive();
     }
+    if (carry.length > 0) send(carry);
+    while (next < sent) yield await receive();
+  } finally {
+    for (const w of workers) w.off('message', onMessage).off('error', onError);
   }
+}
 
-  for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
-    const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-    const cut = data.lastIndexOf(10);
-    if (cut < 0) {
-      carry = data;
-      continue;
-    }
-    send(data.subarray(0, cut + 1));
-    carry = data.subarray(cut + 1);
-    if (sent - next >= inFlight) yield* drain(next + 1);
-  }
-  if (carry.length > 0) send(carry);
-  yield* drain(sent);
+/** Lines in a chunk: its newlines, plus a last line without one. */
+function countLines(bytes: Buffer): number {
+  let lines = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? lines + 1 : lines;
 }

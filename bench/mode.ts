@@ -1,0 +1,138 @@
+/**
+ * One measurement of `npm run bench`, run in its own process so that its peak RSS is its
+ * own: `node dist/bench/mode.js MODE SOURCE FILE REPEAT [RULES...]`, printing one JSON line.
+ *   baseline  read the file and JSON.parse every line, nothing else
+ *   single    vigil on one thread (framing, extraction, every rule)
+ *   workers   vigil on worker threads, one per core
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createHash } from 'node:crypto';
+import { detect, engineFor, loadRuleFiles, WorkerPool } from '../src/engine/index.js';
+import { findSource, readInputs } from '../src/sources/index.js';
+import type { Alert } from '../src/records/index.js';
+
+export interface ModeResult {
+  mode: string;
+  events: number;
+  bytes: number;
+  seconds: number;
+  alerts: number;
+  /** Order-independent digest of the alerts (rule, time, output), to compare modes. */
+  digest: string;
+  peakRssMb: number;
+  p99LatencyMs: number;
+  workers?: number;
+}
+
+const [mode, sourceName, file, repeatText, ...rules] = process.argv.slice(2) as [string, string, string, string, ...string[]];
+const repeat = Number(repeatText);
+const files = Array.from({ length: repeat }, () => file);
+const bytes = statSync(file).size * repeat;
+
+/** Sums per-alert hashes, so the digest does not depend on the order alerts arrive in. */
+class AlertDigest {
+  private sum = 0n;
+  count = 0;
+  add(a: Alert): void {
+    const h = createHash('sha1').update(`${a.rule}\0${a.time}\0${a.output}`).digest();
+    this.sum = (this.sum + h.readBigUInt64BE(0)) & 0xffffffffffffffffn;
+    this.count++;
+  }
+  get value(): string {
+    return this.sum.toString(16);
+  }
+}
+
+/** A reservoir of latencies, enough for a stable 99th percentile. */
+class Latencies {
+  private readonly samples: number[] = [];
+  private seen = 0;
+  add(ms: number): void {
+    this.seen++;
+    if (this.samples.length < 20000) this.samples.push(ms);
+    else {
+      const j = Math.floor(Math.random() * this.seen);
+      if (j < this.samples.length) this.samples[j] = ms;
+    }
+  }
+  p99(): number {
+    if (this.samples.length === 0) return 0;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+  }
+}
+
+type Measured = Omit<ModeResult, 'mode' | 'seconds' | 'peakRssMb'>;
+/** A mode prepares (loads rules, starts workers) untimed, then returns the timed run. */
+type Mode = () => Promise<() => Promise<Measured>>;
+
+const baseline: Mode = async () => async () => {
+  let events = 0;
+  for (const f of files) {
+    let carry = '';
+    for await (const chunk of createReadStream(f, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const text = carry + (chunk as string);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        if (end > start) {
+          JSON.parse(text.slice(start, end));
+          events++;
+        }
+        start = end + 1;
+      }
+      carry = text.slice(start);
+    }
+  }
+  return { events, bytes, alerts: 0, digest: '', p99LatencyMs: 0 };
+};
+
+const single: Mode = async () => {
+  const engine = engineFor(loadRuleFiles(rules));
+  return async () => {
+  const digest = new AlertDigest();
+  const latencies = new Latencies();
+  let events = 0;
+  let readAt = performance.now();
+  for await (const d of detect(engine, readInputs(files, { format: 'jsonl' }), findSource(sourceName)!)) {
+    if ('error' in d) throw new Error(d.error.message);
+    events++;
+    if (events % 256 === 1) readAt = performance.now();
+    for (const a of d.alerts) {
+      digest.add(a);
+      latencies.add(performance.now() - readAt);
+    }
+  }
+  return { events, bytes, alerts: digest.count, digest: digest.value, p99LatencyMs: latencies.p99() };
+  };
+};
+
+const workers: Mode = async () => {
+  const pool = await WorkerPool.start({ rules, source: sourceName, workers: availableParallelism() });
+  return async () => {
+    const digest = new AlertDigest();
+    const latencies = new Latencies();
+    let events = 0;
+    for (const f of files) {
+      for await (const batch of pool.evaluate(f)) {
+        if (batch.errors.length > 0) throw new Error(batch.errors[0]);
+        events += batch.events;
+        const now = performance.now();
+        for (const a of batch.alerts) {
+          digest.add(a);
+          latencies.add(now - batch.readAt);
+        }
+      }
+    }
+    await pool.close();
+    return { events, bytes, alerts: digest.count, digest: digest.value, p99LatencyMs: latencies.p99(), workers: pool.size };
+  };
+};
+
+const modes: Record<string, Mode> = { baseline, single, workers };
+const run = await modes[mode]!();
+const started = performance.now();
+const result = await run();
+const seconds = (performance.now() - started) / 1000;
+const out: ModeResult = { mode, ...result, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+process.stdout.write(`${JSON.stringify(out)}\n`);
