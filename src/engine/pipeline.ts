@@ -105,7 +105,12 @@ export class Pipeline {
     this.queued += events.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ events, checkpoint, resolve, reject });
-      if (!this.running) void this.run();
+      if (!this.running) {
+        // Evaluation starts on a later turn, never inside the caller: requests arriving
+        // together are all queued (or refused) before any of them is evaluated.
+        this.running = true;
+        setImmediate(() => void this.run());
+      }
     });
   }
 
@@ -141,7 +146,6 @@ export class Pipeline {
   }
 
   private async run() {
-    this.running = true;
     while (this.queue.length) {
       const batch = this.takeBatch();
       const alerts: Alert[] = [];

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { startService } from '../../src/server/index.js';
 import { openAlertStore } from '../../src/store/index.js';
 import { auditEvent, eventList, get, post, tempDir, testOptions, testParts } from './fixture.js';
-import { httpReceiver } from '../outputs/receivers.js';
+import { httpReceiver, until } from '../outputs/receivers.js';
+import { DATABASES } from '../store/databases.js';
+import pg from 'pg';
 
 const burst = (n: number, size: number) => Array.from({ length: n }, () => eventList(...Array.from({ length: size }, () => auditEvent('create', 'pods'))));
 
@@ -35,21 +37,33 @@ async function storedAlerts(t: { after: (fn: () => Promise<void>) => void }, dir
   return (await store.stats({ bucketMs: 86_400_000 })).total;
 }
 
-test('a full queue answers 429 with Retry-After; everything accepted is evaluated and stored', async (t) => {
+test('a full queue answers 429 with Retry-After while the store is slow; everything accepted is stored', async (t) => {
+  const { location, drop } = await DATABASES.find((d) => d.kind === 'postgres')!.create();
   const dir = tempDir(t);
-  const { url, proc, exited } = await child(t, dir, { capacity: 10, batchSize: 5 }, 20);
-  const responses = await Promise.all(burst(40, 5).map((list) => post(`${url}/ingest/k8s_audit`, list)));
-  const accepted = responses.filter((r) => r.status === 200);
-  const refused = responses.filter((r) => r.status === 429);
-  assert.equal(accepted.length + refused.length, 40);
-  assert.ok(refused.length > 0, 'some requests were refused');
-  assert.ok(accepted.length > 0);
-  assert.equal(refused[0]!.headers.get('retry-after'), '1');
-  const metrics = (await get(`${url}/metrics`)).body as string;
-  assert.match(metrics, new RegExp(`vigil_requests_rejected_total\\{reason="backpressure"\\} ${refused.length}\\n`));
-  proc.kill('SIGTERM');
-  assert.deepEqual(await exited, [0, null]);
-  assert.equal(await storedAlerts(t, dir), accepted.length * 5);
+  const service = await startService(testOptions(dir, { store: location, pipeline: { capacity: 10, batchSize: 5 } }), testParts());
+  // The database holds every insert until the lock is released: the pipeline stalls.
+  const lock = new pg.Client({ connectionString: location });
+  await lock.connect();
+  t.after(async () => {
+    await lock.end();
+    await service.close();
+    await drop();
+  });
+  await lock.query('BEGIN; LOCK TABLE alerts IN ACCESS EXCLUSIVE MODE');
+  const pending = [post(`${service.url}/ingest/k8s_audit`, burst(1, 5)[0]!)];
+  await until(() => service.pipeline.depth === 5);
+  pending.push(post(`${service.url}/ingest/k8s_audit`, burst(1, 5)[0]!));
+  await until(() => service.pipeline.depth === 10);
+  const refused = await Promise.all(burst(3, 5).map((list) => post(`${service.url}/ingest/k8s_audit`, list)));
+  assert.deepEqual(refused.map((r) => [r.status, r.headers.get('retry-after'), r.body.reason]), Array(3).fill([429, '1', 'backpressure']));
+
+  await lock.query('COMMIT');
+  const accepted = await Promise.all(pending);
+  assert.deepEqual(accepted.map((r) => r.body), [{ events: 5, alerts: 5 }, { events: 5, alerts: 5 }]);
+  assert.equal((await service.store.query()).alerts.length, 10);
+  const metrics = (await get(`${service.url}/metrics`)).body as string;
+  assert.match(metrics, /vigil_requests_rejected_total\{reason="backpressure"\} 3\n/);
+  assert.match(metrics, /vigil_queue_depth 0\n/);
 });
 
 test('a webhook that is down while events arrive gets every alert once it recovers', async (t) => {
