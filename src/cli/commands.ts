@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import fields from './fields.js';
 import { rulesCommand } from './rules.js';
 import run from './run.js';
+import serve from './serve.js';
 import start from './start.js';
 import inventory from './inventory.js';
 import drift from './drift.js';
@@ -9,4 +10,6 @@ import posture from './posture.js';
 import { registerSecrets } from './secrets.js';
 
 /** Every sub-command: one file each, registered here. */
-export const commands: Array<(program: Command) => void> = [start, run, rulesCommand, fields, inventory, drift, posture, registerSecrets];
+export const commands: Array<(program: Command) => void> = [
+  start, serve, run, rulesCommand, fields, inventory, drift, posture, registerSecrets,
+];

@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isMap, isSeq, parseDocument, type Document } from 'yaml';
+import type { OutputConfig } from '../outputs/index.js';
+import type { Priority } from '../records/index.js';
+import type { ServiceOptions } from '../server/index.js';
+import { positionAt, formatPosition, UserError } from '../util/errors.js';
+import { envName, flagName, OPTIONS, type OptionDef } from './options.js';
+import { parseOutputSpec, readOutput } from './outputs.js';
+import { readValue } from './values.js';
+
+export const DEFAULT_CONFIG_FILE = 'vigil.yaml';
+
+export interface ConfigInputs {
+  /** `--config`; without it ./vigil.yaml is read when it exists. */
+  file?: string;
+  /** Flag values by option path (`server.port`), as text. */
+  flags?: Record<string, string>;
+  /** `--output` specs. */
+  outputs?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface VigilConfig {
+  service: ServiceOptions;
+  rules: string[];
+  minimumPriority: Priority;
+  /** The YAML file read, if any. */
+  file?: string;
+}
+
+/** The parsed YAML file with a way to name the place of any of its keys. */
+interface YamlSource {
+  file: string;
+  value: Record<string, unknown>;
+  place(path: Array<string | number>, label: string): string;
+}
+
+function readYaml(file: string): YamlSource {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UserError(`${file}: cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const doc: Document = parseDocument(text, { prettyErrors: false });
+  const where = (offset: number) => formatPosition(positionAt(text, offset, file));
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    throw new UserError(`${where(e.pos[0])}: ${e.message.split('\n')[0]}`);
+  }
+  const value = doc.toJS() ?? {};
+  if (!isMap(doc.contents) && doc.contents !== null) throw new UserError(`${file}:1:1: expected a mapping of settings`);
+  return {
+    file,
+    value,
+    place(path, label) {
+      // The key's own node when there is one (its position), else the nearest parent that exists.
+      for (let n = path.length; n > 0; n--) {
+        const parent = n > 1 ? doc.getIn(path.slice(0, n - 1), true) : doc.contents;
+        if (isMap(parent)) {
+          const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === path[n - 1]);
+          const range = (pair?.key as { range?: [number, number] })?.range;
+          if (range) return `${where(range[0])}: ${label}`;
+        }
+        if (isSeq(parent)) {
+          const item = parent.items[path[n - 1] as number] as { range?: [number, number] } | undefined;
+          if (item?.range) return `${where(item.range[0])}: ${label}`;
+        }
+      }
+      return `${file}: ${label}`;
+    },
+  };
+}
+
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** Every key of the YAML file must be a known setting (a typo is an error, not a silent default). */
+function checkKeys(yaml: YamlSource) {
+  const known = new Set(OPTIONS.map((o) => o.path));
+  const groups = new Set(OPTIONS.filter((o) => o.path.includes('.')).map((o) => o.path.split('.')[0]!));
+  for (const [key, value] of Object.entries(yaml.value)) {
+    if (key === 'outputs' || known.has(key)) continue;
+    if (!groups.has(key) || value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new UserError(yaml.place([key], `unknown setting ${key}`));
+    }
+    for (const sub of Object.keys(value)) {
+      const path = `${key}.${sub}`;
+      const option = OPTIONS.find((o) => o.path === path);
+      if (!option) throw new UserError(yaml.place([key, sub], `unknown setting ${path}`));
+    }
+  }
+}
+
+function secretInFile(option: OptionDef, yaml: YamlSource): never {
+  throw new UserError(
+    yaml.place(option.path.split('.'), `${option.path} is a secret: give it in the environment variable ${envName(option)}, not in the file`),
+  );
+}
+
+/**
+ * The settings of `vigil serve`: defaults, then vigil.yaml, then the environment, then flags.
+ * Every value is checked, and an error names its place (file:line:column, flag or variable).
+ */
+export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
+  const env = inputs.env ?? process.env;
+  const flags = inputs.flags ?? {};
+  const file = inputs.file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const yaml = file ? readYaml(file) : undefined;
+  if (yaml) checkKeys(yaml);
+
+  const values = new Map<string, unknown>();
+  for (const option of OPTIONS) {
+    const fromFile = yaml ? getPath(yaml.value, option.path) : undefined;
+    let value = option.default;
+    if (fromFile !== undefined && fromFile !== null) {
+      if (option.secret) secretInFile(option, yaml!);
+      value = readValue(option.kind, fromFile, yaml!.place(option.path.split('.'), option.path));
+    }
+    const variable = envName(option);
+    if (env[variable] !== undefined) value = readValue(option.kind, env[variable], variable);
+    if (flags[option.path] !== undefined && !option.secret) value = readValue(option.kind, flags[option.path], `--${option.alias ?? flagName(option)}`);
+    values.set(option.path, value);
+  }
+  const get = <T>(path: string) => values.get(path) as T;
+
+  const outputs: OutputConfig[] = [];
+  const fileOutputs = yaml?.value.outputs;
+  if (fileOutputs !== undefined && fileOutputs !== null) {
+    if (!Array.isArray(fileOutputs)) throw new UserError(yaml!.place(['outputs'], 'outputs: expected a list of outputs'));
+    fileOutputs.forEach((raw, i) =>
+      outputs.push(readOutput(raw, (key) => yaml!.place(key ? ['outputs', i, key] : ['outputs', i], key ? `outputs[${i}].${key}` : `outputs[${i}]`), env)),
+    );
+  }
+  for (const spec of inputs.outputs ?? []) outputs.push(readOutput(parseOutputSpec(spec), (key) => `--output ${spec}${key ? ` (${key})` : ''}`, env));
+  if (!outputs.length) {
+    outputs.push(readOutput({ type: 'stdout', format: 'text' }, () => 'default output', env));
+  }
+  if (!outputs.some((o) => o.type === 'store')) outputs.push(readOutput({ type: 'store' }, () => 'default output', env));
+  const names = new Set<string>();
+  for (const o of outputs) {
+    if (names.has(o.name)) throw new UserError(`outputs: two outputs are named ${o.name}; give each a distinct name`);
+    names.add(o.name);
+  }
+
+  return {
+    file,
+    rules: get('rules'),
+    minimumPriority: get('minimum_priority'),
+    service: {
+      host: get('server.host'),
+      port: get('server.port'),
+      bodyLimit: get('server.body_limit'),
+      auth: {
+        ingestToken: get('auth.ingest_token'),
+        apiToken: get('auth.api_token'),
+        githubSecret: get('auth.github_secret'),
+        oktaAuthorization: get('auth.okta_authorization'),
+      },
+      store: get('store.location'),
+      retentionMs: get('store.retention'),
+      pipeline: { capacity: get('server.queue_capacity'), batchSize: get('server.batch_size') },
+      outputs: {
+        outputs,
+        dedup: { windowMs: get('dedup.window'), fields: get('dedup.fields') },
+        deadLetterPath: get('dead_letter'),
+        delivery: {
+          attempts: get('delivery.attempts'),
+          backoffMs: get('delivery.backoff'),
+          maxBackoffMs: get('delivery.max_backoff'),
+          capacity: get('delivery.queue_capacity'),
+        },
+      },
+      replay: get('replay'),
+      shutdownGraceMs: get('server.shutdown_grace'),
+      deadLetterRetryMs: get('delivery.dead_letter_retry'),
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Pipeline, type PipelineOptions } from '../engine/index.js';
+import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../outputs/index.js';
+import type { Alert } from '../records/index.js';
+import { autoSource, InputError, readInputs, toEvents, type Source, type VigilEvent } from '../sources/index.js';
+import { openAlertStore, type AlertStore } from '../store/index.js';
+import { UserError } from '../util/errors.js';
+import { buildApp } from './app.js';
+import { authSummary, type AuthOptions } from './auth.js';
+import { Metrics } from './metrics.js';
+
+export interface ServiceOptions {
+  host: string;
+  port: number;
+  bodyLimit: number;
+  auth: AuthOptions;
+  /** SQLite path or postgres:// URL. */
+  store: string;
+  /** Alerts stored longer ago than this are deleted; 0 keeps them for ever. */
+  retentionMs: number;
+  pipeline: Partial<PipelineOptions>;
+  outputs: DispatcherOptions;
+  /** Files or directories of events replayed once (their checkpoint remembers it), e.g. the bundled examples. */
+  replay: string[];
+  /** How often dead-lettered alerts are re-sent (and once at start); 0: only at start. */
+  deadLetterRetryMs: number;
+  /** How long outputs may take to deliver what they hold at shutdown before it is dead-lettered. */
+  shutdownGraceMs: number;
+}
+
+export interface ServiceParts {
+  /** Evaluates one event against the loaded rules. */
+  evaluate: (event: VigilEvent) => Alert[];
+  findSource: (name: string) => Source | undefined;
+  log?: (line: string) => void;
+}
+
+export interface Service {
+  url: string;
+  app: FastifyInstance;
+  store: AlertStore;
+  pipeline: Pipeline;
+  dispatcher: Dispatcher;
+  /** Replays the configured files (once per file ever); resolves with the events replayed. */
+  replay(): Promise<number>;
+  /** Stops intake, finishes what was accepted, flushes outputs and checkpoints, closes the store. */
+  close(): Promise<void>;
+}
+
+const RETENTION_SWEEP_MS = 3_600_000;
+
+/** Opens the store, builds outputs, pipeline and HTTP server, and starts listening. */
+export async function startService(options: ServiceOptions, parts: ServiceParts): Promise<Service> {
+  const log = parts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const store = await openAlertStore(options.store);
+  const dispatcher = createDispatcher(options.outputs, { store });
+  const pipeline = new Pipeline(
+    {
+      evaluate: parts.evaluate,
+      publish: (alerts) => dispatcher.publish(alerts),
+      saveCheckpoint: ({ stream, position }) => store.saveCheckpoint(stream, position),
+    },
+    options.pipeline,
+  );
+  const metrics = new Metrics(pipeline, dispatcher);
+  const app = buildApp({
+    host: options.host,
+    bodyLimit: options.bodyLimit,
+    auth: options.auth,
+    findSource: parts.findSource,
+    pipeline,
+    store,
+    metrics,
+    health: () => ({
+      outputs: Object.fromEntries(
+        dispatcher.deliveries.map((d) => [d.name, { queued: d.counts.queued, delivered: d.counts.delivered, lastError: d.lastError ?? null }]),
+      ),
+      deadLettered: dispatcher.deadLetter.kept,
+    }),
+  });
+
+  let retention: NodeJS.Timeout | undefined;
+  if (options.retentionMs > 0) {
+    const purge = () =>
+      store.purgeOlderThan(options.retentionMs).catch((err: Error) => log(`vigil: retention: ${err.message}`));
+    await purge();
+    retention = setInterval(purge, Math.min(RETENTION_SWEEP_MS, options.retentionMs));
+    retention.unref();
+  }
+
+  try {
+    await app.listen({ host: options.host, port: options.port });
+  } catch (err) {
+    await dispatcher.close(0);
+    await store.close();
+    const { code, message } = err as NodeJS.ErrnoException;
+    const why = code === 'EADDRINUSE' ? 'the address is in use (another vigil?); choose another with --port' : (code ?? message);
+    throw new UserError(`cannot listen on ${options.host}:${options.port}: ${why}`);
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  for (const line of authSummary(options.auth, options.host)) log(`vigil: ${line}`);
+
+  const redeliver = () =>
+    dispatcher.redeliver().then(
+      (n) => n && log(`vigil: re-sent ${n} dead-lettered alerts`),
+      (err: Error) => log(`vigil: dead-letter redelivery: ${err.message}`),
+    );
+  void redeliver();
+  const redelivery = options.deadLetterRetryMs > 0 ? setInterval(redeliver, options.deadLetterRetryMs) : undefined;
+  redelivery?.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    app,
+    store,
+    pipeline,
+    dispatcher,
+    replay: () => replayInputs(options.replay, pipeline, store, log),
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(retention);
+        clearInterval(redelivery);
+        // Requests in flight are answered; keep-alive connections are closed as each goes idle.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+        await app.close();
+        clearInterval(sweep);
+        await pipeline.drain();
+        await dispatcher.close(options.shutdownGraceMs);
+        await store.close();
+      })()),
+  };
+}
+
+const REPLAY_CHUNK = 500;
+
+/**
+ * Replays files or directories of events through the pipeline, each once. Its checkpoint
+ * is the number of events committed (then `done`), so a restart resumes where it stopped.
+ * Framing and sources are detected as `vigil run` detects them.
+ */
+async function replayInputs(inputs: string[], pipeline: Pipeline, store: AlertStore, log: (line: string) => void): Promise<number> {
+  let replayed = 0;
+  for (const input of inputs) {
+    const stream = `replay:${resolve(input)}`;
+    const checkpoint = await store.checkpoint(stream);
+    if (checkpoint === 'done') continue;
+    const skip = Number(checkpoint ?? 0);
+    let seen = 0;
+    let chunk: VigilEvent[] = [];
+    for await (const item of toEvents(readInputs([input]), autoSource())) {
+      if (item instanceof InputError) {
+        log(`vigil: ${item.message}`);
+        continue;
+      }
+      if (++seen <= skip) continue;
+      chunk.push(item);
+      if (chunk.length === REPLAY_CHUNK) {
+        replayed += chunk.length;
+        await pipeline.submitWhenRoom(chunk, { stream, position: String(seen) });
+        chunk = [];
+      }
+    }
+    replayed += chunk.length;
+    await pipeline.submitWhenRoom(chunk, { stream, position: 'done' });
+  }
+  return replayed;
+}
+
+/** SIGTERM and SIGINT close the service gracefully once; the process exits when it is closed. */
+export function closeOnSignals(service: Service, log: (line: string) => void = (l) => process.stderr.write(l + '\n')): void {
+  const stop = (signal: string) => {
+    log(`vigil: ${signal}: finishing accepted events and flushing outputs`);
+    service.close().then(
+      () => {
+        log('vigil: stopped');
+        process.exit(0);
+      },
+      (err: Error) => {
+        log(`vigil: shutdown: ${err.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
