@@ -3,7 +3,7 @@ import fields from './fields.js';
 import { rulesCommand } from './rules.js';
 import run from './run.js';
 import serve from './serve.js';
-import start from './start.js';
+import demo from './demo.js';
 import inventory from './inventory.js';
 import drift from './drift.js';
 import posture from './posture.js';
@@ -11,5 +11,5 @@ import { registerSecrets } from './secrets.js';
 
 /** Every sub-command: one file each, registered here. */
 export const commands: Array<(program: Command) => void> = [
-  start, serve, run, rulesCommand, fields, inventory, drift, posture, registerSecrets,
+  serve, demo, run, rulesCommand, fields, inventory, drift, posture, registerSecrets,
 ];

@@ -1,6 +1,6 @@
 /**
  * From rules files and event streams to alerts: the glue between the loader, the sources
- * and the engine, shared by `vigil run`, `vigil start`, `vigil rules test` and the service.
+ * and the engine, shared by `vigil run`, `vigil demo`, `vigil rules test` and the service.
  */
 import { loadRules, readRulesFiles, type CompiledRule, type RuleSet, type LoadOptions } from '../rules/index.js';
 import { catalogFor, sources, toEvents, InputError, type InputItem, type Source, type VigilEvent } from '../sources/index.js';

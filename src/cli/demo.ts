@@ -4,13 +4,13 @@ import { DEFAULT_RULES_DIR, EXAMPLES_DIR } from '../util/paths.js';
 import { runDetection } from './run.js';
 
 /**
- * `vigil start` (`npm start`): vigil's main job on its embedded defaults. Until the live
- * service lands, that is the default rules over the bundled example events.
+ * `vigil demo`: the default rules over the bundled example events, once, printed as text:
+ * what `npm start` (`vigil serve`) replays into its store, without the service.
  */
 export default function register(program: Command): void {
   program
-    .command('start')
-    .description('Run the default rules over the bundled example events (what npm start does)')
+    .command('demo')
+    .description('Run the default rules once over the bundled example events and print the alerts')
     .action(async () => {
       process.stderr.write(`vigil: default rules from ${DEFAULT_RULES_DIR}, example events from ${join(EXAMPLES_DIR, 'events')}\n`);
       const { alerts } = await runDetection({
