@@ -10,6 +10,6 @@ export default function register(program: Command): void {
   findingOptions(actualOptions(cmd)).action(async (opts: FindingOptions & ActualOptions & { expected: string[] }) => {
     const expected = await resolveExpected(opts.expected, { region: opts.region, endpoint: opts.endpoint });
     const actual = await loadActual(opts);
-    reportFindings('drift', actual, computeDrift(expected, actual), opts);
+    await reportFindings('drift', actual, computeDrift(expected, actual), opts);
   });
 }

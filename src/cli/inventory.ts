@@ -36,7 +36,7 @@ export default function register(program: Command): void {
     .description('who can assume what: role trust policies as a graph; flags undeclared accounts and wildcard principals')
     .option('-d, --declared <files...>', 'declared inventory YAML naming the trusted accounts', []);
   findingOptions(trust, 'table, json, dot, or alert/text for the flagged findings only').action(
-    (file: string, opts: FindingOptions & { declared: string[] }) => {
+    async (file: string, opts: FindingOptions & { declared: string[] }) => {
       const snapshot = importInventory(file);
       const graph = buildTrustGraph(snapshot, loadExpected(opts.declared).declared);
       const render: Record<string, () => string> = {
@@ -45,7 +45,7 @@ export default function register(program: Command): void {
         dot: () => trustDot(graph),
       };
       const text = (render[opts.format] ?? (() => formatFindings(graph.findings, opts.format as 'text' | 'alert')))();
-      reportFindings('trust', snapshot, graph.findings, opts, text);
+      await reportFindings('trust', snapshot, graph.findings, opts, text);
     },
   );
   trust.setOptionValue('format', 'table');

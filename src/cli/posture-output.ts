@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Finding, FindingKind } from '../records/index.js';
-import { DEFAULT_STORE } from '../store/index.js';
+import { DEFAULT_STORE, redactUrl, storeFindings } from '../store/index.js';
 import { UserError } from '../util/errors.js';
-import { collectAws, findingScope, formatFindings, importInventory, parseFormat, storeFindings, type Snapshot } from '../posture/index.js';
+import { collectAws, findingScope, formatFindings, importInventory, parseFormat, type Snapshot } from '../posture/index.js';
 
 /** Writes to a file when one is given, else to stdout. */
 export function writeOutput(file: string | undefined, text: string): void {
@@ -23,7 +23,7 @@ export function findingOptions(cmd: Command, formats = 'text, json or alert (the
   return cmd
     .option('-f, --format <format>', formats, 'text')
     .option('-o, --output <file>', 'write findings here instead of stdout')
-    .option('--store <path>', 'findings store (SQLite path)', DEFAULT_STORE)
+    .option('--store <path>', 'findings store (SQLite path or postgres:// URL)', DEFAULT_STORE)
     .option('--no-store', 'do not store the findings')
     .option('--fail-on <score>', 'exit 1 when a finding scores at least this');
 }
@@ -67,11 +67,11 @@ export async function loadActual(opts: ActualOptions): Promise<Snapshot> {
 }
 
 /** Prints, stores (so what is no longer seen is marked fixed) and sets the exit code. */
-export function reportFindings(kind: FindingKind, snapshot: Snapshot, findings: Finding[], opts: FindingOptions, text?: string): void {
+export async function reportFindings(kind: FindingKind, snapshot: Snapshot, findings: Finding[], opts: FindingOptions, text?: string): Promise<void> {
   writeOutput(opts.output, text ?? formatFindings(findings, parseFormat(opts.format)));
   if (opts.store !== false) {
-    const counts = storeFindings(opts.store, findingScope(kind, snapshot), findings);
-    process.stderr.write(`${kind}: ${findings.length} findings (new ${counts.new}, fixed ${counts.fixed}) stored in ${opts.store}\n`);
+    const counts = await storeFindings(opts.store, findingScope(kind, snapshot), findings);
+    process.stderr.write(`${kind}: ${findings.length} findings (new ${counts.new}, fixed ${counts.fixed}) stored in ${redactUrl(opts.store)}\n`);
   }
   if (opts.failOn !== undefined && findings.some((f) => f.score >= Number(opts.failOn))) process.exitCode = 1;
 }

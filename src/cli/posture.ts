@@ -9,7 +9,7 @@ export default function register(program: Command): void {
     const report = runPosture(snapshot);
     const format = opts.format === 'table' ? undefined : parseFormat(opts.format);
     const text = format ? formatFindings(report.findings, format) : postureTable(report);
-    reportFindings('posture', snapshot, report.findings, opts, text);
+    await reportFindings('posture', snapshot, report.findings, opts, text);
   });
   cmd.setOptionValue('format', 'table');
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
-import { DEFAULT_STORE } from '../store/index.js';
+import { DEFAULT_STORE, isPostgresUrl, redactUrl, storeFindings } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import {
   auditItems,
@@ -19,7 +19,7 @@ import {
   scanCommits,
   scanPaths,
   scanStaged,
-  storeFindings,
+  toFindings,
   writeBaseline,
   type Baseline,
   type ReportFormat,
@@ -41,7 +41,7 @@ interface ScanFlags {
   store: string | false;
 }
 
-function scan(paths: string[], flags: ScanFlags): void {
+async function scan(paths: string[], flags: ScanFlags): Promise<void> {
   const modes = [flags.staged, flags.diff !== undefined, flags.history].filter(Boolean).length;
   if (modes > 1) throw new UserError('secrets scan: use only one of --staged, --diff and --history');
   if (modes === 1 && paths.length > 0) throw new UserError('secrets scan: paths cannot be combined with --staged, --diff or --history');
@@ -53,7 +53,7 @@ function scan(paths: string[], flags: ScanFlags): void {
   }
   if (!flags.gitignore) settings.gitignore = false;
   // vigil's own files: the baseline holds hashes of secrets, the store (and its journal) masked findings
-  const own = [flags.baseline, flags.writeBaseline, flags.store ? `${flags.store}*` : undefined];
+  const own = [flags.baseline, flags.writeBaseline, flags.store && !isPostgresUrl(flags.store) ? `${flags.store}*` : undefined];
   for (const file of own) {
     if (file) settings.allowPaths = [...(settings.allowPaths ?? []), `/${relative(process.cwd(), resolve(file)).split(sep).join('/')}`];
   }
@@ -77,8 +77,8 @@ function scan(paths: string[], flags: ScanFlags): void {
   const known = knownIn(baseline);
   const fresh = result.findings.filter((h) => !known(h));
   if (flags.store !== false) {
-    const counts = storeFindings(flags.store, scope, result.findings);
-    process.stderr.write(`secrets: ${result.findings.length} findings (new ${counts.new}, fixed ${counts.fixed}) stored in ${flags.store}\n`);
+    const counts = await storeFindings(flags.store, scope, toFindings(result.findings, scope));
+    process.stderr.write(`secrets: ${result.findings.length} findings (new ${counts.new}, fixed ${counts.fixed}) stored in ${redactUrl(flags.store)}\n`);
   }
   const report = formatReport(flags.format, {
     result,
@@ -160,7 +160,7 @@ export function registerSecrets(program: Command): void {
     .option('--no-gitignore', 'also scan files that .gitignore excludes')
     .option('--no-skip-binary', 'also scan binary files')
     .option('--show-secrets', 'print secrets in full instead of masked')
-    .option('--store <path>', 'findings store (SQLite path); what a scan of the same scope no longer sees is fixed', DEFAULT_STORE)
+    .option('--store <path>', 'findings store (SQLite path or postgres:// URL); what a scan of the same scope no longer sees is fixed', DEFAULT_STORE)
     .option('--no-store', 'do not store the findings (the pre-commit hook)')
     .action((paths: string[], flags: ScanFlags) => scan(paths, flags));
 

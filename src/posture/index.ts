@@ -8,7 +8,7 @@ export { loadDeclared, parseDeclared, type DeclaredInventory } from './declared.
 export { loadExpected, resolveExpected, emptyExpected, type ExpectedState } from './expected.js';
 export { computeDrift, DRIFT_TABLE, type DriftOptions } from './drift.js';
 export { formatFindings, parseFormat, toAlert, FINDING_FORMATS, type FindingFormat, type CsbAlert } from './formats.js';
-export { findingScope, storeFindings } from './store.js';
+export { findingScope } from './store.js';
 export { POSTURE_CHECKS, runPosture, postureTable, type PostureCheck, type PostureReport, type CheckResult } from './checks.js';
 export { buildTrustGraph, trustTable, trustDot, type TrustGraph, type TrustNode, type TrustEdge } from './trust.js';
 import type { AwsCollectOptions, CollectResult } from './collect/aws.js';

@@ -1,6 +1,5 @@
 /** Secrets as vigil Findings: what the store keeps between scans. */
 import { fingerprint, type Finding } from '../records/index.js';
-import { openFindingStore, type ReconcileCounts } from '../store/index.js';
 import { mask } from './report.js';
 import type { Located } from './scanner.js';
 
@@ -27,14 +26,7 @@ export function toFinding(hit: Located, scope: string, now = new Date().toISOStr
   };
 }
 
-/** Records a complete scan of `scope`: what it no longer sees becomes fixed. */
-export function storeFindings(store: string, scope: string, hits: Located[]): ReconcileCounts {
-  const db = openFindingStore(store);
-  try {
-    const now = new Date().toISOString();
-    const unique = new Map(hits.map((h) => [toFinding(h, scope, now).fingerprint, toFinding(h, scope, now)]));
-    return db.reconcile(scope, [...unique.values()], now);
-  } finally {
-    db.close();
-  }
+/** The findings of a scan of `scope`, one per secret and file. */
+export function toFindings(hits: Located[], scope: string, now = new Date().toISOString()): Finding[] {
+  return [...new Map(hits.map((h) => toFinding(h, scope, now)).map((f) => [f.fingerprint, f])).values()];
 }

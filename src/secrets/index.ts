@@ -6,6 +6,6 @@ export { DEFAULT_LIMITS, type FileLimits } from './files.js';
 export { loadConfig, DEFAULT_CONFIG } from './config.js';
 export { readBaseline, readBaselineIfExists, writeBaseline, buildBaseline, knownIn, type Baseline, type BaselineEntry } from './baseline.js';
 export { formatReport, mask, type ReportFormat } from './report.js';
-export { toFinding, storeFindings } from './findings.js';
+export { toFinding, toFindings } from './findings.js';
 export { installHook, hookScript } from './hook.js';
 export { auditItems, auditSummary, mark, describeEntry, type AuditItem } from './audit.js';

@@ -5,12 +5,20 @@ import pg from 'pg';
  * The little the alert store needs of a SQL database, so its queries are written once for
  * SQLite and PostgreSQL. Statements use `?` placeholders; the PostgreSQL side numbers them.
  */
-export interface SqlDb {
-  readonly dialect: 'sqlite' | 'postgres';
+export interface SqlStatements {
   /** Runs one statement and returns its rows (none for statements that return none). */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Runs one statement that returns no rows; returns how many rows it changed. */
   run(sql: string, params?: unknown[]): Promise<number>;
+}
+
+export interface SqlDb extends SqlStatements {
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws.
+   * Statements outside it wait until it is over (SQLite has one connection).
+   */
+  transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T>;
   /** Runs a script of several statements without parameters. */
   exec(script: string): Promise<void>;
   close(): Promise<void>;
@@ -32,14 +40,40 @@ export function openSqliteDb(path: string): SqlDb {
     }
     return stmt;
   };
-  return {
-    dialect: 'sqlite',
+  const direct: SqlStatements = {
     async query<T>(sql: string, params: unknown[] = []) {
-      const stmt = prepare(sql);
-      return stmt.all(...params) as T[];
+      return prepare(sql).all(...params) as T[];
     },
     async run(sql, params = []) {
       return prepare(sql).run(...params).changes;
+    },
+  };
+  // The one connection is shared: while a transaction is open, everything else waits for it.
+  let idle: Promise<unknown> = Promise.resolve();
+  return {
+    dialect: 'sqlite',
+    async query<T>(sql: string, params: unknown[] = []) {
+      await idle;
+      return direct.query<T>(sql, params);
+    },
+    async run(sql, params = []) {
+      await idle;
+      return direct.run(sql, params);
+    },
+    transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
+      const done = idle.then(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
+        }
+      });
+      idle = done.catch(() => {});
+      return done;
     },
     async exec(script) {
       try {
@@ -81,6 +115,28 @@ export function openPostgresDb(url: string): SqlDb {
     },
     async run(sql, params = []) {
       return (await pool.query(numbered(sql), params)).rowCount ?? 0;
+    },
+    async transaction<T>(fn: (tx: SqlStatements) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const tx: SqlStatements = {
+        async query<R>(sql: string, params: unknown[] = []) {
+          return (await client.query(numbered(sql), params)).rows as R[];
+        },
+        async run(sql, params = []) {
+          return (await client.query(numbered(sql), params)).rowCount ?? 0;
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
     async exec(script) {
       const client = await pool.connect();

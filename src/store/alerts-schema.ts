@@ -1,7 +1,7 @@
 import type { SqlDb } from './alerts-db.js';
 
 /**
- * The alert store's schema, one migration per version, the same for SQLite and PostgreSQL
+ * The store's schema (alerts, checkpoints, findings), one migration per version, the same for SQLite and PostgreSQL
  * except for the auto-increment id. A migration is applied once, in one transaction, and
  * recorded in `vigil_migrations`.
  */
@@ -29,6 +29,20 @@ const MIGRATIONS: Array<(id: string) => string> = [
       position TEXT NOT NULL,
       updated_ms BIGINT NOT NULL
     );`,
+  // Findings (secrets, drift, posture, trust). IF NOT EXISTS: SQLite files written before
+  // migrations covered findings already have this very table.
+  () => `
+    CREATE TABLE IF NOT EXISTS findings (
+      fingerprint TEXT PRIMARY KEY,
+      scope TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      status TEXT NOT NULL,
+      first_seen TEXT NOT NULL,
+      last_seen TEXT NOT NULL,
+      body TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS findings_scope ON findings (scope, status);
+    CREATE INDEX IF NOT EXISTS findings_kind ON findings (kind, status);`,
 ];
 
 const ID_COLUMN = {

@@ -93,6 +93,11 @@ export function isPostgresUrl(pathOrUrl: string): boolean {
 
 /** Opens the alert store named by a path (SQLite, WAL) or a `postgres://` URL, migrating it. */
 export async function openAlertStore(pathOrUrl: string = DEFAULT_ALERT_STORE): Promise<AlertStore> {
+  return new SqlAlertStore(await openStoreDb(pathOrUrl));
+}
+
+/** The database named by a path (SQLite, WAL) or a `postgres://` URL, brought up to the newest schema. */
+export async function openStoreDb(pathOrUrl: string): Promise<SqlDb> {
   const db = isPostgresUrl(pathOrUrl) ? openPostgresDb(pathOrUrl) : openSqliteDb(pathOrUrl);
   try {
     await migrate(db);
@@ -100,7 +105,7 @@ export async function openAlertStore(pathOrUrl: string = DEFAULT_ALERT_STORE): P
     await db.close().catch(() => {});
     throw new UserError(`store ${redactUrl(pathOrUrl)}: ${(err as Error).message}`);
   }
-  return new SqlAlertStore(db);
+  return db;
 }
 
 /** A URL as it may be printed: without its password. */

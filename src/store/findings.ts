@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
 import type { Finding, FindingKind, FindingStatus } from '../records/index.js';
+import type { SqlDb, SqlStatements } from './alerts-db.js';
+import { openStoreDb } from './alerts.js';
 
 export interface FindingFilter {
   kind?: FindingKind;
@@ -16,30 +17,37 @@ export interface ReconcileCounts {
   fixed: number;
 }
 
-/**
- * Where findings live between scans. A scan reports everything it sees in one scope (a
- * repository, an account); what the scope had open and the scan no longer sees is fixed.
- */
-export interface FindingStore {
-  reconcile(scope: string, findings: Finding[], now?: string): ReconcileCounts;
-  list(filter?: FindingFilter): Finding[];
-  /** Marks a finding accepted (a known false positive or a risk taken), so it stays quiet. */
-  setStatus(fingerprint: string, status: FindingStatus): boolean;
-  close(): void;
+export interface Reconciled extends ReconcileCounts {
+  /** What deserves attention now: the new findings, and open ones that score higher than before. */
+  raised: Finding[];
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS findings (
-  fingerprint TEXT PRIMARY KEY,
-  scope TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  status TEXT NOT NULL,
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS findings_scope ON findings (scope, status);
-`;
+export interface ReconcileOptions {
+  /** The time of the scan (default: now). */
+  now?: string;
+  /**
+   * Reconciles part of the scope only (one resource re-evaluated after a change): open
+   * findings of the scope that `within` rejects are left as they are.
+   */
+  within?: (finding: Finding) => boolean;
+}
+
+/**
+ * Where findings live between scans, in SQLite or PostgreSQL. A scan reports everything it
+ * sees in one scope (a repository, an account); what the scope had open and the scan no
+ * longer sees is fixed.
+ */
+export interface FindingStore {
+  readonly kind: 'sqlite' | 'postgres';
+  reconcile(scope: string, findings: Finding[], options?: ReconcileOptions): Promise<Reconciled>;
+  list(filter?: FindingFilter): Promise<Finding[]>;
+  /** Marks a finding accepted (a known false positive or a risk taken), so it stays quiet. */
+  setStatus(fingerprint: string, status: FindingStatus): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Rows per statement: 7 parameters each stays far below both databases' limits. */
+const CHUNK = 500;
 
 interface Row {
   fingerprint: string;
@@ -54,69 +62,103 @@ function rowToFinding(row: Row): Finding {
   return { ...finding, status: row.status, firstSeen: row.first_seen, lastSeen: row.last_seen };
 }
 
-/** Opens (creating if needed) a SQLite findings store at `path` (`:memory:` works too). */
-export function openSqliteFindingStore(path: string): FindingStore {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.exec(SCHEMA);
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
 
-  const get = db.prepare<[string], Row>('SELECT * FROM findings WHERE fingerprint = ?');
-  const upsert = db.prepare(
-    `INSERT INTO findings (fingerprint, scope, kind, status, first_seen, last_seen, body)
-     VALUES (@fingerprint, @scope, @kind, @status, @first_seen, @last_seen, @body)
-     ON CONFLICT (fingerprint) DO UPDATE SET scope = @scope, status = @status,
-       last_seen = @last_seen, body = @body`,
-  );
-  const openInScope = db.prepare<[string], { fingerprint: string }>(
-    "SELECT fingerprint FROM findings WHERE scope = ? AND status = 'open'",
-  );
-  const markFixed = db.prepare("UPDATE findings SET status = 'fixed', last_seen = ? WHERE fingerprint = ?");
+const marks = (n: number, each = '?') => Array.from({ length: n }, () => each).join(', ');
 
-  const reconcile = db.transaction((scope: string, findings: Finding[], now: string): ReconcileCounts => {
-    const counts: ReconcileCounts = { new: 0, open: 0, fixed: 0 };
-    const seen = new Set<string>();
-    for (const f of findings) {
-      if (seen.has(f.fingerprint)) continue;
-      seen.add(f.fingerprint);
-      const previous = get.get(f.fingerprint);
-      const reopened = !previous || previous.status === 'fixed';
-      const status: FindingStatus = previous?.status === 'accepted' ? 'accepted' : 'open';
-      if (reopened) counts.new++;
-      if (status === 'open') counts.open++;
-      upsert.run({
-        fingerprint: f.fingerprint,
-        scope,
-        kind: f.kind,
-        status,
-        first_seen: reopened ? now : previous!.first_seen,
-        last_seen: now,
-        body: JSON.stringify(f),
-      });
+async function rowsByFingerprint(tx: SqlStatements, fingerprints: string[]): Promise<Map<string, Row>> {
+  const rows = new Map<string, Row>();
+  for (const part of chunks(fingerprints)) {
+    const found = await tx.query<Row>(`SELECT fingerprint, status, first_seen, last_seen, body FROM findings WHERE fingerprint IN (${marks(part.length)})`, part);
+    for (const row of found) rows.set(row.fingerprint, row);
+  }
+  return rows;
+}
+
+async function reconcileIn(tx: SqlStatements, scope: string, findings: Finding[], { now = new Date().toISOString(), within }: ReconcileOptions): Promise<Reconciled> {
+  const seen = new Map<string, Finding>();
+  for (const f of findings) if (!seen.has(f.fingerprint)) seen.set(f.fingerprint, f);
+  const previous = await rowsByFingerprint(tx, [...seen.keys()]);
+  const result: Reconciled = { new: 0, open: 0, fixed: 0, raised: [] };
+  const rows: unknown[][] = [];
+  for (const f of seen.values()) {
+    const before = previous.get(f.fingerprint);
+    const reopened = !before || before.status === 'fixed';
+    const status: FindingStatus = before?.status === 'accepted' ? 'accepted' : 'open';
+    const firstSeen = reopened ? now : before!.first_seen;
+    if (reopened) result.new++;
+    if (status === 'open') result.open++;
+    const stored = { ...f, status, firstSeen, lastSeen: now };
+    if (reopened || (status === 'open' && f.score > (JSON.parse(before!.body) as Finding).score)) result.raised.push(stored);
+    rows.push([f.fingerprint, scope, f.kind, status, firstSeen, now, JSON.stringify(f)]);
+  }
+  for (const part of chunks(rows)) {
+    await tx.run(
+      `INSERT INTO findings (fingerprint, scope, kind, status, first_seen, last_seen, body) VALUES ${marks(part.length, '(?, ?, ?, ?, ?, ?, ?)')}
+       ON CONFLICT (fingerprint) DO UPDATE SET scope = excluded.scope, kind = excluded.kind, status = excluded.status,
+         first_seen = excluded.first_seen, last_seen = excluded.last_seen, body = excluded.body`,
+      part.flat(),
+    );
+  }
+  const open = await tx.query<Row>("SELECT fingerprint, status, first_seen, last_seen, body FROM findings WHERE scope = ? AND status = 'open'", [scope]);
+  const gone = open.filter((row) => !seen.has(row.fingerprint) && (!within || within(rowToFinding(row)))).map((row) => row.fingerprint);
+  for (const part of chunks(gone)) {
+    await tx.run(`UPDATE findings SET status = 'fixed', last_seen = ? WHERE fingerprint IN (${marks(part.length)})`, [now, ...part]);
+  }
+  result.fixed = gone.length;
+  return result;
+}
+
+class SqlFindingStore implements FindingStore {
+  constructor(private readonly db: SqlDb) {}
+
+  get kind() {
+    return this.db.dialect;
+  }
+
+  reconcile(scope: string, findings: Finding[], options: ReconcileOptions = {}): Promise<Reconciled> {
+    return this.db.transaction((tx) => reconcileIn(tx, scope, findings, options));
+  }
+
+  async list(filter: FindingFilter = {}): Promise<Finding[]> {
+    const where: string[] = [];
+    const params: string[] = [];
+    for (const column of ['kind', 'status', 'scope'] as const) {
+      if (filter[column] === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(filter[column]);
     }
-    for (const { fingerprint } of openInScope.all(scope)) {
-      if (seen.has(fingerprint)) continue;
-      markFixed.run(now, fingerprint);
-      counts.fixed++;
-    }
-    return counts;
-  });
+    const rows = await this.db.query<Row>(
+      `SELECT fingerprint, status, first_seen, last_seen, body FROM findings ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY first_seen, fingerprint`,
+      params,
+    );
+    return rows.map(rowToFinding);
+  }
 
-  return {
-    reconcile: (scope, findings, now = new Date().toISOString()) => reconcile(scope, findings, now),
-    list(filter = {}) {
-      const where: string[] = [];
-      const params: string[] = [];
-      for (const [column, value] of [['kind', filter.kind], ['status', filter.status], ['scope', filter.scope]]) {
-        if (value === undefined) continue;
-        where.push(`${column} = ?`);
-        params.push(value);
-      }
-      const sql = `SELECT * FROM findings ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY first_seen, fingerprint`;
-      return db.prepare<string[], Row>(sql).all(...params).map(rowToFinding);
-    },
-    setStatus(fingerprint, status) {
-      return db.prepare('UPDATE findings SET status = ? WHERE fingerprint = ?').run(status, fingerprint).changes > 0;
-    },
-    close: () => db.close(),
-  };
+  async setStatus(fingerprint: string, status: FindingStatus): Promise<boolean> {
+    return (await this.db.run('UPDATE findings SET status = ? WHERE fingerprint = ?', [status, fingerprint])) > 0;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/** Opens the findings store named by a path (SQLite, `:memory:` too) or a `postgres://` URL, migrating it. */
+export async function openFindingStore(pathOrUrl: string): Promise<FindingStore> {
+  return new SqlFindingStore(await openStoreDb(pathOrUrl));
+}
+
+/** Records one complete scan of `scope` in the store at `pathOrUrl` (opened and closed for it). */
+export async function storeFindings(pathOrUrl: string, scope: string, findings: Finding[], options: ReconcileOptions = {}): Promise<Reconciled> {
+  const store = await openFindingStore(pathOrUrl);
+  try {
+    return await store.reconcile(scope, findings, options);
+  } finally {
+    await store.close();
+  }
 }

@@ -1,8 +1,4 @@
-import { UserError } from '../util/errors.js';
-import { openSqliteFindingStore, type FindingStore } from './findings.js';
-import { isPostgresUrl, redactUrl } from './alerts.js';
-
-export type { FindingStore, FindingFilter, ReconcileCounts } from './findings.js';
+export { openFindingStore, storeFindings, type FindingStore, type FindingFilter, type ReconcileCounts, type Reconciled, type ReconcileOptions } from './findings.js';
 export {
   openAlertStore,
   redactUrl,
@@ -18,15 +14,5 @@ export {
   type StoredAlert,
 } from './alerts.js';
 
+/** Alerts and findings are kept in the same database: a SQLite path or a `postgres://` URL. */
 export const DEFAULT_STORE = './vigil.db';
-
-/**
- * Opens the findings store named by a path (SQLite) or a `postgres://` URL.
- * Findings stay in SQLite for now: their store is synchronous and PostgreSQL's client is not.
- */
-export function openFindingStore(pathOrUrl: string = DEFAULT_STORE): FindingStore {
-  if (isPostgresUrl(pathOrUrl)) {
-    throw new UserError(`store ${redactUrl(pathOrUrl)}: findings are kept in SQLite only for now; use a SQLite path`);
-  }
-  return openSqliteFindingStore(pathOrUrl);
-}

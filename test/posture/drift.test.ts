@@ -238,9 +238,9 @@ test('vigil drift: text, JSON and seed-003 alerts; stored, and a corrected drift
   const fixed = await vigil([...args, fixture('actual-clean.json')]);
   assert.equal(fixed.stdout, 'no findings\n');
   assert.match(fixed.stderr, /drift: 0 findings \(new 0, fixed 13\)/);
-  const store = openFindingStore(db);
-  assert.equal(store.list({ kind: 'drift', status: 'fixed', scope: 'drift:aws:111122223333' }).length, 13);
-  store.close();
+  const store = await openFindingStore(db);
+  assert.equal((await store.list({ kind: 'drift', status: 'fixed', scope: 'drift:aws:111122223333' })).length, 13);
+  await store.close();
 
   const text = await vigil([...args, fixture('actual-drifted.json'), '--no-store', '--fail-on', '9']);
   assert.equal(text.code, 1, 'a finding scores 9');

@@ -113,8 +113,8 @@ test('vigil posture prints the table and score and stores findings', async () =>
   assert.match(r.stdout, /\nscore: 50% \(11 pass, 11 fail, 0 unknown or not applicable\)\n$/);
   const again = await vigil(['posture', '--actual', fixture('posture-compliant.json'), '--store', db, '-f', 'json']);
   assert.deepEqual(JSON.parse(again.stdout), []);
-  const store = openFindingStore(db);
-  assert.ok(store.list({ kind: 'posture', status: 'fixed' }).length > 0);
-  assert.equal(store.list({ kind: 'posture', status: 'open' }).length, 0);
-  store.close();
+  const store = await openFindingStore(db);
+  assert.ok((await store.list({ kind: 'posture', status: 'fixed' })).length > 0);
+  assert.equal((await store.list({ kind: 'posture', status: 'open' })).length, 0);
+  await store.close();
 });

@@ -121,7 +121,7 @@ test('hook install: the pre-commit hook blocks a commit that adds a secret and l
   assert.equal(vigil(repo, 'secrets', 'hook', 'install', '--force').status, 0);
 });
 
-test('findings are stored; a re-scan that no longer sees one marks it fixed', () => {
+test('findings are stored; a re-scan that no longer sees one marks it fixed', async () => {
   const dir = makeRepo();
   const db = join(dir, 'findings.db'); // scans leave the store (and its journal files) out
   write(dir, 'a.env', `SLACK_TOKEN=${SLACK}\n`);
@@ -130,15 +130,15 @@ test('findings are stored; a re-scan that no longer sees one marks it fixed', ()
   write(dir, 'b.env', `# moved down\n\nSTRIPE_KEY=${STRIPE}\n`); // same finding on another line
   write(dir, 'a.env', 'SLACK_TOKEN=${SLACK_TOKEN}\n');
   assert.match(vigil(dir, 'secrets', 'scan', '--store', db).stderr, /^secrets: 1 findings \(new 0, fixed 1\) stored in /m);
-  const store = openFindingStore(db);
+  const store = await openFindingStore(db);
   try {
-    const byStatus = store.list({ kind: 'secret' }).map((f) => [f.resource, f.status, f.location]).sort();
+    const byStatus = (await store.list({ kind: 'secret' })).map((f) => [f.resource, f.status, f.location]).sort();
     assert.deepEqual(byStatus, [
       ['a.env', 'fixed', 'a.env:1'],
       ['b.env', 'open', 'b.env:3'],
     ]);
   } finally {
-    store.close();
+    await store.close();
   }
 });
 
