@@ -180,6 +180,19 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
       replay: get('replay'),
       shutdownGraceMs: get('server.shutdown_grace'),
       deadLetterRetryMs: get('delivery.dead_letter_retry'),
+      drift: driftOptions(get('drift.expected'), get('drift.snapshot'), get('drift.save_interval'), yaml),
     },
   };
+}
+
+/** Event-driven drift needs both states or neither; the files themselves are read (and checked) at start. */
+function driftOptions(expected: string[], snapshot: string | undefined, saveIntervalMs: number, yaml: YamlSource | undefined): ServiceOptions['drift'] {
+  if (!expected.length && snapshot === undefined) return undefined;
+  if (!expected.length || snapshot === undefined) {
+    const [given, missing] = expected.length ? ['drift.expected', 'drift.snapshot'] : ['drift.snapshot', 'drift.expected'];
+    const fromFile = yaml && getPath(yaml.value, given) !== undefined;
+    const message = `${given} is set but ${missing} is not: event-driven drift needs the expected state and the actual-state snapshot`;
+    throw new UserError(fromFile ? yaml.place(given.split('.'), message) : message);
+  }
+  return { expected, snapshot, saveIntervalMs };
 }

@@ -10,6 +10,12 @@ export interface Checkpoint {
 
 export interface PipelineStages {
   evaluate(event: VigilEvent): Alert[];
+  /**
+   * Optional: what state kept across events makes of a submission's events once the rules
+   * have seen them (event-driven drift), in order; its alerts are published with the rules'.
+   * When it fails, the submission fails as when publishing does.
+   */
+  follow?(events: VigilEvent[]): Promise<Alert[]>;
   /** Hands alerts on; resolves once they are safe (stored), so a checkpoint may follow. */
   publish(alerts: Alert[]): Promise<void>;
   saveCheckpoint(checkpoint: Checkpoint): Promise<void>;
@@ -149,12 +155,14 @@ export class Pipeline {
     while (this.queue.length) {
       const batch = this.takeBatch();
       const alerts: Alert[] = [];
-      const raised = batch.map((s) => {
-        const before = alerts.length;
-        for (const event of s.events) this.evaluate(event, alerts);
-        return alerts.length - before;
-      });
+      const raised: number[] = [];
       try {
+        for (const s of batch) {
+          const before = alerts.length;
+          for (const event of s.events) this.evaluate(event, alerts);
+          if (this.stages.follow) this.collect(await this.stages.follow(s.events), alerts);
+          raised.push(alerts.length - before);
+        }
         await this.stages.publish(alerts);
         await this.commit(batch);
         batch.forEach((s, i) => s.resolve(raised[i]!));
@@ -179,6 +187,10 @@ export class Pipeline {
       this.counts.evaluationErrors++;
       return;
     }
+    this.collect(alerts, into);
+  }
+
+  private collect(alerts: Alert[], into: Alert[]) {
     for (const alert of alerts) {
       const p = alert.vigil?.priority;
       if (p) this.counts.alertsByPriority[p] = (this.counts.alertsByPriority[p] ?? 0) + 1;

@@ -19,3 +19,4 @@ export async function collectAws(options: AwsCollectOptions = {}): Promise<Colle
   return (await import('./collect/aws.js')).collectAws(options);
 }
 export { driftFromCloudTrailEvent, actorOf, EVENT_TABLE, type CloudTrailEvent, type EventDrift, type ChangeActor } from './cloudtrail.js';
+export { LiveDrift, driftAlert, priorityOfScore, type LiveDriftOptions, type LiveDriftCounts } from './live.js';

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Backpressure, type Pipeline } from '../engine/index.js';
 import { parsePriority } from '../records/index.js';
 import { githubDelivery, type Source, type VigilEvent } from '../sources/index.js';
-import type { AlertQuery, AlertStore } from '../store/index.js';
+import type { AlertQuery, AlertStore, FindingFilter, FindingStore } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import { parseDuration } from '../config/duration.js';
 import { bearerPolicy, bearerValid, githubSignatureValid, secretsEqual, type AuthOptions } from './auth.js';
@@ -17,6 +17,7 @@ export interface AppOptions {
   findSource: (name: string) => Source | undefined;
   pipeline: Pipeline;
   store: AlertStore;
+  findings: FindingStore;
   metrics: Metrics;
   /** Extra facts for /healthz. */
   health?: () => Record<string, unknown>;
@@ -178,6 +179,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return store.stats({ ...alertQuery(req.query), bucketMs });
   });
 
+  app.get<{ Querystring: Record<string, string> }>('/api/findings', async (req) => {
+    requireBearer(req, apiPolicy);
+    return { findings: await options.findings.list(findingFilter(req.query)) };
+  });
+
   app.get('/healthz', async (_req, reply) => {
     const facts = { store: store.kind, queueDepth: pipeline.depth, ...options.health?.() };
     try {
@@ -214,4 +220,23 @@ function alertQuery(q: Record<string, string>): AlertQuery {
     query.limit = Number(q.limit);
   }
   return query;
+}
+
+const FINDING_FILTERS: { [K in keyof Required<FindingFilter>]: readonly string[] | undefined } = {
+  kind: ['secret', 'drift', 'posture', 'trust'],
+  status: ['open', 'fixed', 'accepted'],
+  scope: undefined,
+};
+
+/** `GET /api/findings?kind=drift&status=open&scope=…`; anything unknown or malformed is a 400. */
+function findingFilter(q: Record<string, string>): FindingFilter {
+  const filter: Record<string, string> = {};
+  for (const [key, value] of Object.entries(q)) {
+    if (!(key in FINDING_FILTERS)) throw new Refusal(400, 'bad_query', `unknown parameter: ${key} (known: ${Object.keys(FINDING_FILTERS).join(', ')})`);
+    if (typeof value !== 'string') throw new Refusal(400, 'bad_query', `${key}: give it once`);
+    const allowed = FINDING_FILTERS[key as keyof FindingFilter];
+    if (allowed && !allowed.includes(value)) throw new Refusal(400, 'bad_query', `${key}: one of ${allowed.join(', ')}, not ${value}`);
+    filter[key] = value;
+  }
+  return filter as FindingFilter;
 }

@@ -4,7 +4,8 @@ import { Pipeline, type PipelineOptions } from '../engine/index.js';
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../outputs/index.js';
 import type { Alert } from '../records/index.js';
 import { autoSource, InputError, readInputs, toEvents, type Source, type VigilEvent } from '../sources/index.js';
-import { openAlertStore, type AlertStore } from '../store/index.js';
+import { openAlertStore, openFindingStore, type AlertStore, type FindingStore } from '../store/index.js';
+import { LiveDrift, type LiveDriftOptions } from '../posture/index.js';
 import { UserError } from '../util/errors.js';
 import { buildApp } from './app.js';
 import { authSummary, type AuthOptions } from './auth.js';
@@ -27,6 +28,11 @@ export interface ServiceOptions {
   deadLetterRetryMs: number;
   /** How long outputs may take to deliver what they hold at shutdown before it is dead-lettered. */
   shutdownGraceMs: number;
+  /** Event-driven drift: CloudTrail events keep this actual state up to date against the expected one. */
+  drift?: LiveDriftOptions & {
+    /** How often the updated snapshot is written back (and at shutdown); 0: only at shutdown. */
+    saveIntervalMs: number;
+  };
 }
 
 export interface ServiceParts {
@@ -40,6 +46,9 @@ export interface Service {
   url: string;
   app: FastifyInstance;
   store: AlertStore;
+  findings: FindingStore;
+  /** Present when event-driven drift is configured. */
+  drift?: LiveDrift;
   pipeline: Pipeline;
   dispatcher: Dispatcher;
   /** Replays the configured files (once per file ever); resolves with the events replayed. */
@@ -53,11 +62,25 @@ const RETENTION_SWEEP_MS = 3_600_000;
 /** Opens the store, builds outputs, pipeline and HTTP server, and starts listening. */
 export async function startService(options: ServiceOptions, parts: ServiceParts): Promise<Service> {
   const log = parts.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const driftState = options.drift && LiveDrift.load(options.drift);
   const store = await openAlertStore(options.store);
+  const findings = await openFindingStore(options.store).catch(async (err: Error) => {
+    await store.close();
+    throw err;
+  });
+  const drift = driftState && new LiveDrift(driftState.expected, driftState.snapshot, options.drift!.snapshot, findings);
+  if (drift) {
+    const counts = await drift.reconcileAll().catch(async (err: Error) => {
+      await Promise.all([store.close(), findings.close()]);
+      throw err;
+    });
+    log(`vigil: drift: following CloudTrail against ${driftState.expected.sources.length} expected-state files; ${counts.open} open drift findings in ${options.drift!.snapshot} (new ${counts.new}, fixed ${counts.fixed})`);
+  }
   const dispatcher = createDispatcher(options.outputs, { store });
   const pipeline = new Pipeline(
     {
       evaluate: parts.evaluate,
+      follow: drift && ((events) => drift.follow(events)),
       publish: (alerts) => dispatcher.publish(alerts),
       saveCheckpoint: ({ stream, position }) => store.saveCheckpoint(stream, position),
     },
@@ -71,8 +94,10 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     findSource: parts.findSource,
     pipeline,
     store,
+    findings,
     metrics,
     health: () => ({
+      ...(drift ? { drift: drift.counts } : {}),
       outputs: Object.fromEntries(
         dispatcher.deliveries.map((d) => [d.name, { queued: d.counts.queued, delivered: d.counts.delivered, lastError: d.lastError ?? null }]),
       ),
@@ -94,6 +119,7 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
   } catch (err) {
     await dispatcher.close(0);
     await store.close();
+    await findings.close();
     const { code, message } = err as NodeJS.ErrnoException;
     const why = code === 'EADDRINUSE' ? 'the address is in use (another vigil?); choose another with --port' : (code ?? message);
     throw new UserError(`cannot listen on ${options.host}:${options.port}: ${why}`);
@@ -111,12 +137,23 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
   void redeliver();
   const redelivery = options.deadLetterRetryMs > 0 ? setInterval(redeliver, options.deadLetterRetryMs) : undefined;
   redelivery?.unref();
+  const saveDrift = () => {
+    try {
+      drift?.save();
+    } catch (err) {
+      log(`vigil: drift: cannot write ${options.drift!.snapshot}: ${(err as Error).message}`);
+    }
+  };
+  const driftSaving = drift && options.drift!.saveIntervalMs > 0 ? setInterval(saveDrift, options.drift!.saveIntervalMs) : undefined;
+  driftSaving?.unref();
 
   let closing: Promise<void> | undefined;
   return {
     url,
     app,
     store,
+    findings,
+    drift,
     pipeline,
     dispatcher,
     replay: () => replayInputs(options.replay, pipeline, store, log),
@@ -124,13 +161,16 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
       (closing ??= (async () => {
         clearInterval(retention);
         clearInterval(redelivery);
+        clearInterval(driftSaving);
         // Requests in flight are answered; keep-alive connections are closed as each goes idle.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close();
         clearInterval(sweep);
         await pipeline.drain();
+        saveDrift();
         await dispatcher.close(options.shutdownGraceMs);
         await store.close();
+        await findings.close();
       })()),
   };
 }
