@@ -84,10 +84,12 @@ async function* filesUnder(dir: string, seen: Set<string>): AsyncGenerator<strin
 
 /** Files up to this size are read in one go (faster than a stream); bigger ones are streamed. */
 const WHOLE_FILE_BYTES = 64 * 1024 * 1024;
+/** Bigger files are read this much at a time. */
+const READ_CHUNK_BYTES = 256 * 1024;
 
 async function fileBytes(file: string): Promise<AsyncIterable<Buffer>> {
   try {
-    if ((await stat(file)).size > WHOLE_FILE_BYTES) return createReadStream(file);
+    if ((await stat(file)).size > WHOLE_FILE_BYTES) return createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     const bytes = await readFile(file);
     return (async function* () {
       yield bytes;
