@@ -20,7 +20,10 @@ function engineRule(rule: CompiledRule): EngineRule {
     tags: rule.tags,
     filter: rule.filter!,
     condition: rule.condition,
-    render: (ctx) => ({ output: rule.output.render(ctx.event), fields: rule.output.values(ctx.event) }),
+    render: (ctx) => {
+      const { text, values } = rule.output.apply(ctx.event);
+      return { output: text, fields: values };
+    },
   };
 }
 
