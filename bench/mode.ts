@@ -9,7 +9,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { detect, engineFor, loadRuleFiles, WorkerPool } from '../src/engine/index.js';
-import { findSource, readInputs } from '../src/sources/index.js';
+import { findSource, readInputBatches } from '../src/sources/index.js';
 import type { Alert } from '../src/records/index.js';
 
 export interface ModeResult {
@@ -94,14 +94,15 @@ const single: Mode = async () => {
   const latencies = new Latencies();
   let events = 0;
   let readAt = performance.now();
-  for await (const d of detect(engine, readInputs(files, { format: 'jsonl' }), findSource(sourceName)!)) {
-    if ('error' in d) throw new Error(d.error.message);
-    events++;
-    if (events % 256 === 1) readAt = performance.now();
+  for await (const d of detect(engine, readInputBatches(files, { format: 'jsonl' }), findSource(sourceName)!)) {
+    if (d.errors.length > 0) throw new Error(d.errors[0]!.message);
+    events += d.events;
+    const now = performance.now();
     for (const a of d.alerts) {
       digest.add(a);
-      latencies.add(performance.now() - readAt);
+      latencies.add(now - readAt);
     }
+    readAt = performance.now();
   }
   return { events, bytes, alerts: digest.count, digest: digest.value, p99LatencyMs: latencies.p99() };
   };

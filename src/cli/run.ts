@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { detect, engineFor, evaluateInParallel, loadRuleFiles } from '../engine/index.js';
 import { formatMessage, type RuleSet } from '../rules/index.js';
-import { readInputs } from '../sources/index.js';
+import { readInputBatches } from '../sources/index.js';
 import { DEFAULT_RULES_DIR } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
 import type { Alert } from '../records/index.js';
@@ -75,8 +75,8 @@ interface Batch {
 
 async function* singleBatches(opts: RunOptions, set: RuleSet): AsyncGenerator<Batch> {
   const engine = engineFor(set, { keepEvent: opts.keepEvent ?? false });
-  for await (const d of detect(engine, readInputs(opts.input, { format: opts.inputFormat }), sourceOption(opts))) {
-    yield 'error' in d ? { events: 0, alerts: [], errors: [d.error.message] } : { events: 1, alerts: d.alerts, errors: [] };
+  for await (const d of detect(engine, readInputBatches(opts.input, { format: opts.inputFormat }), sourceOption(opts))) {
+    yield { events: d.events, alerts: d.alerts, errors: d.errors.map((e) => e.message) };
   }
 }
 

@@ -3,7 +3,7 @@
  * and the engine, shared by `vigil run`, `vigil demo`, `vigil rules test` and the service.
  */
 import { loadRules, readRulesFiles, type CompiledRule, type RuleSet, type LoadOptions } from '../rules/index.js';
-import { catalogFor, sources, toEvents, InputError, type InputItem, type Source, type VigilEvent } from '../sources/index.js';
+import { catalogFor, sources, toEventBatches, InputError, type InputItem, type Source } from '../sources/index.js';
 import type { Alert } from '../records/index.js';
 import { Engine, type EngineOptions, type EngineRule, type TypeField } from './engine.js';
 
@@ -20,7 +20,10 @@ function engineRule(rule: CompiledRule): EngineRule {
     tags: rule.tags,
     filter: rule.filter!,
     condition: rule.condition,
-    render: (ctx) => ({ output: rule.output.render(ctx.event), fields: rule.output.values(ctx.event) }),
+    render: (ctx) => {
+      const { text, values } = rule.output.apply(ctx.event);
+      return { output: text, fields: values };
+    },
   };
 }
 
@@ -43,16 +46,30 @@ export function engineFor(set: RuleSet, options: EngineOptions = {}, rules = set
   return new Engine(runnable, set.slots, { typeFields: typeFields(sources), ...options });
 }
 
-export type Detection = { alerts: Alert[]; event: VigilEvent } | { error: InputError };
+/** What one chunk of input gave: how many events, their alerts in order, and what could not be read. */
+export interface Detection {
+  events: number;
+  alerts: Alert[];
+  errors: InputError[];
+}
 
-/** Reads events from framed input and yields, for each, the alerts it raised (or the input error). */
+/** Reads framed input a chunk at a time and yields, for each chunk, the alerts its events raised. */
 export async function* detect(
   engine: Engine,
-  items: AsyncIterable<InputItem>,
+  batches: AsyncIterable<InputItem[]>,
   source: Source | ((doc: unknown) => Source),
 ): AsyncGenerator<Detection> {
-  for await (const item of toEvents(items, source)) {
-    if (item instanceof InputError) yield { error: item };
-    else yield { alerts: engine.evaluate(item), event: item };
+  for await (const items of toEventBatches(batches, source)) {
+    const out: Detection = { events: 0, alerts: [], errors: [] };
+    for (const item of items) {
+      if (item instanceof InputError) {
+        out.errors.push(item);
+        continue;
+      }
+      out.events++;
+      const alerts = engine.evaluate(item);
+      for (const a of alerts) out.alerts.push(a);
+    }
+    yield out;
   }
 }

@@ -21,6 +21,8 @@ export interface CompiledOutput {
   render(event: unknown): string;
   /** Each printed field's value for one event (null when missing, lists as `(a,b)`): Falco's `output_fields`. */
   values(event: unknown): Record<string, string | number | boolean | null>;
+  /** Both at once, reading each field once: what an alert needs. */
+  apply(event: unknown): { text: string; values: Record<string, string | number | boolean | null> };
 }
 
 const FIELD_NAME = /^[a-zA-Z]+[a-zA-Z0-9_]*(\.[a-zA-Z]+[a-zA-Z0-9_]*)+/;
@@ -96,29 +98,27 @@ function outputOf(format: string, tokens: Token[]): CompiledOutput {
     const v = t.def.extract?.(event, t.arg);
     return v === null || (Array.isArray(v) && v.length === 0) ? undefined : v;
   };
+  const formatEvent = (event: unknown) => {
+    let text = '';
+    const values: ReturnType<CompiledOutput['values']> = {};
+    for (const t of tokens) {
+      if (t.kind === 'text') {
+        text += t.text;
+        continue;
+      }
+      const v = read(t, event);
+      const shown = display(v);
+      text += t.width > 0 ? shown.slice(0, t.width).padEnd(t.width, ' ') : shown;
+      values[t.name] = v === undefined ? null : Array.isArray(v) ? shown : plain(v);
+    }
+    return { text, values };
+  };
   return {
     format,
     fields: [...new Set(fieldTokens.map((t) => t.name))],
-    render(event) {
-      let out = '';
-      for (const t of tokens) {
-        if (t.kind === 'text') {
-          out += t.text;
-          continue;
-        }
-        const text = display(read(t, event));
-        out += t.width > 0 ? text.slice(0, t.width).padEnd(t.width, ' ') : text;
-      }
-      return out;
-    },
-    values(event) {
-      const out: ReturnType<CompiledOutput['values']> = {};
-      for (const t of fieldTokens) {
-        const v = read(t, event);
-        out[t.name] = v === undefined ? null : Array.isArray(v) ? display(v) : plain(v);
-      }
-      return out;
-    },
+    render: (event) => formatEvent(event).text,
+    values: (event) => formatEvent(event).values,
+    apply: formatEvent,
   };
 }
 

@@ -61,9 +61,14 @@ export function jsonText(v: unknown): string | undefined {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** Where an event was read: a document of the input (see framing). */
+export interface EventPlace {
+  readonly origin: string;
+}
+
 /**
- * An event read from input: its time is parsed only when something asks for it (an alert,
- * a `*.rawtime` field), since most events raise nothing.
+ * An event read from input: its time is parsed, and its origin spelled out, only when
+ * something asks for them (an alert, a `*.rawtime` field), since most events raise nothing.
  */
 export class SourceEvent implements VigilEvent {
   private parsedTime: bigint | undefined | null = null;
@@ -71,12 +76,19 @@ export class SourceEvent implements VigilEvent {
   constructor(
     private readonly of: Source,
     readonly data: unknown,
-    readonly origin: string,
+    private readonly place: EventPlace | string,
     readonly num: number,
+    /** Its index in its document, when the document holds several events. */
+    private readonly index?: number,
   ) {}
 
   get source(): string {
     return this.of.name;
+  }
+
+  get origin(): string {
+    const origin = typeof this.place === 'string' ? this.place : this.place.origin;
+    return this.index === undefined ? origin : `${origin} [${this.index}]`;
   }
 
   get timeNs(): bigint | undefined {

@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detect, engineFor, evaluateInParallel, loadRuleFiles } from '../../src/engine/index.js';
-import { findSource, readInputs } from '../../src/sources/index.js';
+import { findSource, readInputBatches } from '../../src/sources/index.js';
 import { writeCorpus } from '../../bench/corpus.js';
 import { DEFAULT_RULES_DIR } from '../../src/util/paths.js';
 import type { Alert } from '../../src/records/index.js';
@@ -16,9 +16,9 @@ const officialK8s = join(DEFAULT_RULES_DIR, '../../shared/conformance/falco/rule
 async function single(file: string, rules: string[]): Promise<{ alerts: Alert[]; errors: string[] }> {
   const engine = engineFor(loadRuleFiles(rules));
   const out = { alerts: [] as Alert[], errors: [] as string[] };
-  for await (const d of detect(engine, readInputs([file]), findSource('k8s_audit')!)) {
-    if ('error' in d) out.errors.push(d.error.message);
-    else out.alerts.push(...d.alerts);
+  for await (const d of detect(engine, readInputBatches([file]), findSource('k8s_audit')!)) {
+    out.errors.push(...d.errors.map((e) => e.message));
+    out.alerts.push(...d.alerts);
   }
   return out;
 }

@@ -30,31 +30,56 @@ export function unrecognised(source: string): string {
   return source === 'k8s_audit' ? 'data not recognized as a k8s audit event' : `data not recognized as a ${source} event`;
 }
 
+type SourceChoice = Source | ((doc: unknown) => Source);
+
 /**
  * The events of a stream of documents. `source` is one source for all, or a function picking
  * one per document (`autoSource()` for `--source auto`).
  */
-export async function* toEvents(
-  items: AsyncIterable<InputItem>,
-  source: Source | ((doc: unknown) => Source),
-): AsyncGenerator<VigilEvent | InputError> {
-  const pick = typeof source === 'function' ? source : () => source;
-  let num = 0;
+export async function* toEvents(items: AsyncIterable<InputItem>, source: SourceChoice): AsyncGenerator<VigilEvent | InputError> {
+  const framer = new Framer(source);
+  const out: Array<VigilEvent | InputError> = [];
   for await (const item of items) {
+    framer.frame(item, out);
+    yield* out;
+    out.length = 0;
+  }
+}
+
+/** The same, a batch of documents at a time (see readInputBatches). */
+export async function* toEventBatches(batches: AsyncIterable<InputItem[]>, source: SourceChoice): AsyncGenerator<Array<VigilEvent | InputError>> {
+  const framer = new Framer(source);
+  for await (const batch of batches) {
+    const out: Array<VigilEvent | InputError> = [];
+    for (const item of batch) framer.frame(item, out);
+    yield out;
+  }
+}
+
+/** Turns documents into their source's events, numbering them (evt.num). */
+class Framer {
+  private readonly pick: (doc: unknown) => Source;
+  private num = 0;
+
+  constructor(source: SourceChoice) {
+    this.pick = typeof source === 'function' ? source : () => source;
+  }
+
+  frame(item: InputItem, out: Array<VigilEvent | InputError>): void {
     if (item instanceof InputError) {
-      yield item;
-      continue;
+      out.push(item);
+      return;
     }
-    const src = pick(item.doc);
+    const src = this.pick(item.doc);
     const events = src.frame(item.doc);
     if (events === undefined) {
-      yield new InputError(`${item.origin}: ${unrecognised(src.name)}`, item.file, item.line);
-      continue;
+      out.push(new InputError(`${item.origin}: ${unrecognised(src.name)}`, item.file, item.line));
+      return;
     }
-    const whole = events.length === 1 && events[0] === item.doc;
-    for (let i = 0; i < events.length; i++) {
-      const data = events[i];
-      yield new SourceEvent(src, data, whole ? item.origin : `${item.origin} [${i}]`, ++num);
+    if (events.length === 1 && events[0] === item.doc) {
+      out.push(new SourceEvent(src, item.doc, item, ++this.num));
+      return;
     }
+    for (let i = 0; i < events.length; i++) out.push(new SourceEvent(src, events[i], item, ++this.num, i));
   }
 }
