@@ -480,6 +480,7 @@ export function computeDrift(expected: ExpectedState, actual: Snapshot, options:
           resource: r.arn || r.id,
           resourceType: entry.alertType,
           location: `${actual.provider}:${actual.account}/${r.region ?? 'global'}`,
+          subject: resourceKey(r),
           details: { resourceKey: resourceKey(r), ruleType: entry.ruleType, ...(detail ? { detail } : {}), ...extra },
         },
         [actual.account, resourceKey(r), detail ?? ''],

@@ -9,6 +9,7 @@ export interface FindingInit {
   resource: string;
   resourceType: string;
   location: string;
+  subject?: string;
   details?: Record<string, unknown>;
 }
 

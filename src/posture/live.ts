@@ -126,8 +126,7 @@ export class LiveDrift {
       this.actual = change.snapshot;
       this.unsaved = true;
       this.counts.changes++;
-      const key = change.resourceKey;
-      const stored = await this.store.reconcile(this.scope, change.findings, { within: (f) => f.details?.resourceKey === key });
+      const stored = await this.store.reconcile(this.scope, change.findings, { subject: change.resourceKey });
       for (const finding of stored.raised) alerts.push(driftAlert(finding, event));
     }
     this.counts.alerts += alerts.length;

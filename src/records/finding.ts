@@ -22,6 +22,11 @@ export interface Finding {
   resourceType?: string;
   /** Where: file:line, account/region, commit. */
   location?: string;
+  /**
+   * The thing it is about as its producer keys it (drift: `type:id` of the resource), so the
+   * findings of one subject can be reconciled on their own when only that subject changed.
+   */
+  subject?: string;
   status: FindingStatus;
   firstSeen: string;
   lastSeen: string;

@@ -43,6 +43,10 @@ const MIGRATIONS: Array<(id: string) => string> = [
     );
     CREATE INDEX IF NOT EXISTS findings_scope ON findings (scope, status);
     CREATE INDEX IF NOT EXISTS findings_kind ON findings (kind, status);`,
+  // What a finding is about, so one subject's findings are reconciled on their own.
+  () => `
+    ALTER TABLE findings ADD COLUMN subject TEXT;
+    CREATE INDEX findings_subject ON findings (scope, subject, status);`,
 ];
 
 const ID_COLUMN = {

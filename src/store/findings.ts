@@ -26,10 +26,10 @@ export interface ReconcileOptions {
   /** The time of the scan (default: now). */
   now?: string;
   /**
-   * Reconciles part of the scope only (one resource re-evaluated after a change): open
-   * findings of the scope that `within` rejects are left as they are.
+   * Reconciles one subject of the scope only (one resource re-evaluated after a change):
+   * the scope's open findings about other subjects are left as they are.
    */
-  within?: (finding: Finding) => boolean;
+  subject?: string;
 }
 
 /**
@@ -46,7 +46,7 @@ export interface FindingStore {
   close(): Promise<void>;
 }
 
-/** Rows per statement: 7 parameters each stays far below both databases' limits. */
+/** Rows per statement: 8 parameters each stays far below both databases' limits. */
 const CHUNK = 500;
 
 interface Row {
@@ -79,7 +79,7 @@ async function rowsByFingerprint(tx: SqlStatements, fingerprints: string[]): Pro
   return rows;
 }
 
-async function reconcileIn(tx: SqlStatements, scope: string, findings: Finding[], { now = new Date().toISOString(), within }: ReconcileOptions): Promise<Reconciled> {
+async function reconcileIn(tx: SqlStatements, scope: string, findings: Finding[], { now = new Date().toISOString(), subject }: ReconcileOptions): Promise<Reconciled> {
   const seen = new Map<string, Finding>();
   for (const f of findings) if (!seen.has(f.fingerprint)) seen.set(f.fingerprint, f);
   const previous = await rowsByFingerprint(tx, [...seen.keys()]);
@@ -94,18 +94,21 @@ async function reconcileIn(tx: SqlStatements, scope: string, findings: Finding[]
     if (status === 'open') result.open++;
     const stored = { ...f, status, firstSeen, lastSeen: now };
     if (reopened || (status === 'open' && f.score > (JSON.parse(before!.body) as Finding).score)) result.raised.push(stored);
-    rows.push([f.fingerprint, scope, f.kind, status, firstSeen, now, JSON.stringify(f)]);
+    rows.push([f.fingerprint, scope, f.kind, status, firstSeen, now, f.subject ?? null, JSON.stringify(f)]);
   }
   for (const part of chunks(rows)) {
     await tx.run(
-      `INSERT INTO findings (fingerprint, scope, kind, status, first_seen, last_seen, body) VALUES ${marks(part.length, '(?, ?, ?, ?, ?, ?, ?)')}
+      `INSERT INTO findings (fingerprint, scope, kind, status, first_seen, last_seen, subject, body) VALUES ${marks(part.length, '(?, ?, ?, ?, ?, ?, ?, ?)')}
        ON CONFLICT (fingerprint) DO UPDATE SET scope = excluded.scope, kind = excluded.kind, status = excluded.status,
-         first_seen = excluded.first_seen, last_seen = excluded.last_seen, body = excluded.body`,
+         first_seen = excluded.first_seen, last_seen = excluded.last_seen, subject = excluded.subject, body = excluded.body`,
       part.flat(),
     );
   }
-  const open = await tx.query<Row>("SELECT fingerprint, status, first_seen, last_seen, body FROM findings WHERE scope = ? AND status = 'open'", [scope]);
-  const gone = open.filter((row) => !seen.has(row.fingerprint) && (!within || within(rowToFinding(row)))).map((row) => row.fingerprint);
+  const open = await tx.query<{ fingerprint: string }>(
+    `SELECT fingerprint FROM findings WHERE scope = ? AND status = 'open'${subject === undefined ? '' : ' AND subject = ?'}`,
+    subject === undefined ? [scope] : [scope, subject],
+  );
+  const gone = open.map((row) => row.fingerprint).filter((fp) => !seen.has(fp));
   for (const part of chunks(gone)) {
     await tx.run(`UPDATE findings SET status = 'fixed', last_seen = ? WHERE fingerprint IN (${marks(part.length)})`, [now, ...part]);
   }

@@ -6,6 +6,7 @@ import { DATABASES } from './databases.js';
 
 function finding(resource: string, score = 8, rule = 'bucket-public'): Finding {
   return {
+    subject: `s3.bucket:${resource}`,
     fingerprint: fingerprint('drift', rule, resource),
     kind: 'drift',
     rule,
@@ -71,14 +72,14 @@ for (const { kind, create } of DATABASES) {
     assert.equal((await store.reconcile('repo', [])).fixed, 0);
   });
 
-  test(`${kind}: a finding that scores higher than before is raised again; a part of a scope is reconciled alone`, async (t) => {
+  test(`${kind}: a finding that scores higher than before is raised again; one subject of a scope is reconciled alone`, async (t) => {
     const { store } = await withStore(t);
     await store.reconcile('acct', [finding('a', 5), finding('b', 5), finding('c', 5, 'encryption-removed')]);
-    const worse = await store.reconcile('acct', [finding('a', 9)], { within: (f) => f.resource === 'a' });
+    const worse = await store.reconcile('acct', [finding('a', 9)], { subject: 's3.bucket:a' });
     assert.deepEqual(worse.raised.map((f) => [f.resource, f.score]), [['a', 9]]);
     assert.equal(worse.new, 0);
-    // only c's part: a and b stay open although this reconcile does not report them
-    const partial = await store.reconcile('acct', [], { within: (f) => f.resource === 'c' });
+    // only c: a and b stay open although this reconcile does not report them
+    const partial = await store.reconcile('acct', [], { subject: 's3.bucket:c' });
     assert.equal(partial.fixed, 1);
     assert.deepEqual(resources(await store.list({ scope: 'acct' })), ['a open', 'b open', 'c fixed']);
     assert.equal((await store.list({ scope: 'acct', status: 'open' })).find((f) => f.resource === 'a')!.score, 9);
