@@ -1,15 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { loadSnapshot, type CloudTrailEvent } from '../../src/posture/index.js';
 import type { Finding } from '../../src/records/index.js';
 import { runService, type Service } from '../../src/server/index.js';
-import type { StoredAlert } from '../../src/store/index.js';
+import { openAlertStore, openFindingStore, type StoredAlert } from '../../src/store/index.js';
 import { get, post } from '../server/fixture.js';
 import { createPostgresDatabase } from '../store/databases.js';
-import { cloudtrailDir, fixture, tempDir, vigil } from './helpers.js';
+import { cloudtrailDir, fixture, root, tempDir, vigil } from './helpers.js';
 
 /** A CloudTrail record as S3 writes it, made by hand (the dataset has no PutBucketAcl). */
 function s3Call(eventName: string, requestParameters: Record<string, unknown>, extra: Partial<CloudTrailEvent> = {}): CloudTrailEvent {
@@ -204,4 +205,47 @@ test('drift settings are checked like the rest: one without the other, and a mal
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr.trim().split('\n').pop()!, /^vigil: .*bad\.json:1:1: snapshot is missing "account"$/);
   assert.doesNotMatch(bad.stderr, /\n\s+at /);
+});
+
+test('the vigil serve command: flags for drift, a public ACL posted, SIGTERM writes the snapshot back and keeps everything', async (t) => {
+  const dir = tempDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const snapshot = join(dir, 'actual.json');
+  copyFileSync(fixture('actual-clean.json'), snapshot);
+  const store = join(dir, 'vigil.db');
+  const args = ['serve', '--port', '0', '--store', store, '--drift-expected', fixture('expected'), '--drift-snapshot', snapshot, '--dead-letter', join(dir, 'dead.jsonl')];
+  const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, env: { ...process.env, VIGIL_REPLAY: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => proc.kill('SIGKILL'));
+  let said = '';
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stderr.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      const m = /listening on (http:\S+)/.exec(said);
+      if (m) resolve(m[1]!);
+    });
+    proc.on('exit', () => reject(new Error(said)));
+  });
+  const records = [
+    s3Call('DeletePublicAccessBlock', { accountId: '111122223333' }),
+    s3Call('DeleteBucketPublicAccessBlock', { bucketName: 'acme-data', publicAccessBlock: '' }),
+    s3Call('PutBucketAcl', PUBLIC_READ),
+  ];
+  const r = await post(`${url}/ingest/aws_cloudtrail`, { Records: records });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  proc.kill('SIGTERM');
+  assert.equal(await exited, 0, said);
+
+  const saved = loadSnapshot(snapshot).resources.find((x) => x.id === 'acme-data')!;
+  assert.ok((saved.attributes.acl as Array<{ grantee: string }>).some((g) => g.grantee === 'AllUsers'), JSON.stringify(saved.attributes.acl));
+  const findingStore = await openFindingStore(store);
+  t.after(() => findingStore.close());
+  assert.deepEqual(summary(await findingStore.list({ kind: 'drift', status: 'open' })), [
+    'drift/bucket-public s3.bucket:acme-data',
+    'drift/public-access-block-weakened account:111122223333',
+    'drift/public-access-block-weakened s3.bucket:acme-data',
+  ]);
+  const alertStore = await openAlertStore(store);
+  t.after(() => alertStore.close());
+  assert.equal((await alertStore.query({ tag: 'drift' })).alerts.length, 3);
 });
