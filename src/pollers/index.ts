@@ -1,0 +1,5 @@
+export type { Poller, PollContext, PollerStats, PollerTiming } from './poller.js';
+export { POLLER_TIMING_DEFAULTS } from './poller.js';
+export { PollerRunner, type RunnerDeps, type RunningPoller } from './runner.js';
+export { RecentIds } from './recent.js';
+export { cloudtrailS3Poller, trailPrefix, type CloudTrailS3Options } from './cloudtrail-s3.js';
