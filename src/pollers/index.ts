@@ -6,3 +6,5 @@ export { cloudtrailS3Poller, trailPrefix, type CloudTrailS3Options } from './clo
 export { oktaPoller, type OktaPollerOptions } from './okta.js';
 export { githubAuditPoller, type GithubAuditOptions } from './github-audit.js';
 export { getPage, nextLink } from './http.js';
+export { createPoller, type PollerConfig, type PollerType } from './registry.js';
+export { registerPollerMetrics } from './metrics.js';

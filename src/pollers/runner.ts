@@ -9,8 +9,6 @@ export interface RunnerDeps {
   position(stream: string): Promise<string | undefined>;
   findSource(name: string): Source | undefined;
   log(line: string): void;
-  /** Events are decorated here before they are submitted (geo-IP). */
-  enrich?(event: VigilEvent): VigilEvent;
 }
 
 export interface RunningPoller {
@@ -92,7 +90,7 @@ export class PollerRunner {
           }
           const event: VigilEvent = { source: source.name, data, timeNs: source.time?.(data), origin: r.poller.name, num: ++num };
           if (event.timeNs !== undefined) r.stats.newestEventMs = Math.max(r.stats.newestEventMs ?? 0, Number(event.timeNs / 1_000_000n));
-          events.push(this.deps.enrich ? this.deps.enrich(event) : event);
+          events.push(event);
         }
         await this.deps.pipeline.submitWhenRoom(events, checkpoint);
         r.stats.events += events.length;
