@@ -1,0 +1,75 @@
+import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
+import type { FieldCatalog, FieldDef, FieldValue } from '../rules/fields.js';
+
+/** Where a client IP is found: one IP-valued field of a source's catalogue (and its argument). */
+export interface IpField {
+  field: string;
+  arg?: string;
+}
+
+/** Each source's client IP, read through the source's own field: the one table to extend for a new source. */
+export const CLIENT_IP: Record<string, IpField> = {
+  aws_cloudtrail: { field: 'ct.srcip' },
+  okta: { field: 'okta.client.ip' },
+  k8s_audit: { field: 'ka.sourceips', arg: '0' },
+  gcp_auditlog: { field: 'gcp.callerIP' },
+  // Audit log entries carry the actor's IP when the organization discloses it; webhooks never do.
+  github: { field: 'json.value', arg: '/actor_ip' },
+};
+
+export interface GeoInfo {
+  /** ISO 3166-1 alpha-2 code. */
+  country: string;
+  /** Empty when the database has no city for the address. */
+  city: string;
+  region: string;
+}
+
+type GeoipLite = typeof import('geoip-lite');
+let geoip: GeoipLite | undefined;
+
+/**
+ * The location of a public address from the offline database of the `geoip-lite` package
+ * (GeoLite2 data shipped with it), loaded on first use; undefined for private, reserved
+ * or unknown addresses and for anything that is not an IP.
+ */
+export function geoLookup(ip: string): GeoInfo | undefined {
+  if (!isIP(ip)) return undefined;
+  geoip ??= createRequire(import.meta.url)('geoip-lite') as GeoipLite;
+  const found = geoip.lookup(ip);
+  return found ? { country: found.country, city: found.city, region: found.region } : undefined;
+}
+
+const GEO_FIELDS: Array<{ name: string; description: string; read: (g: GeoInfo) => string }> = [
+  { name: 'vigil.geo.country', description: "ISO country code of the event's client IP (offline GeoLite2 data).", read: (g) => g.country },
+  { name: 'vigil.geo.city', description: "City of the event's client IP, where the database knows it.", read: (g) => g.city },
+  { name: 'vigil.geo.region', description: "Region (state, province) code of the event's client IP, where known.", read: (g) => g.region },
+];
+
+/** The `vigil.geo.*` fields of a source whose catalogue has a client IP field; none otherwise. */
+export function geoFields(source: string, catalog: FieldCatalog): FieldDef[] {
+  const where = CLIENT_IP[source];
+  const ipDef = where && catalog.resolve(where.field, where.arg);
+  if (!ipDef?.def.extract) return [];
+  const extract = ipDef.def.extract;
+  const ipOf = (event: unknown): string | undefined => {
+    const v: FieldValue = extract(event, ipDef.arg);
+    const first = Array.isArray(v) ? v[0] : v;
+    return typeof first === 'string' && first ? first : undefined;
+  };
+  return GEO_FIELDS.map(({ name, description, read }) => ({
+    name,
+    type: 'PT_CHARBUF',
+    isList: false,
+    arg: 'none',
+    argKind: 'none',
+    description,
+    extract: (event) => {
+      const ip = ipOf(event);
+      const geo = ip === undefined ? undefined : geoLookup(ip);
+      const value = geo && read(geo);
+      return value ? value : undefined;
+    },
+  }));
+}

@@ -1,0 +1,1 @@
+export { CLIENT_IP, geoFields, geoLookup, type GeoInfo, type IpField } from './geo.js';
