@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import type { FieldCatalog, FieldDef, FieldValue } from '../rules/fields.js';
+import { asnLookup } from './asn.js';
 
 /** Where a client IP is found: one IP-valued field of a source's catalogue (and its argument). */
 export interface IpField {
@@ -41,10 +42,18 @@ export function geoLookup(ip: string): GeoInfo | undefined {
   return found ? { country: found.country, city: found.city, region: found.region } : undefined;
 }
 
-const GEO_FIELDS: Array<{ name: string; description: string; read: (g: GeoInfo) => string }> = [
-  { name: 'vigil.geo.country', description: "ISO country code of the event's client IP (offline GeoLite2 data).", read: (g) => g.country },
-  { name: 'vigil.geo.city', description: "City of the event's client IP, where the database knows it.", read: (g) => g.city },
-  { name: 'vigil.geo.region', description: "Region (state, province) code of the event's client IP, where known.", read: (g) => g.region },
+const place = (read: (g: GeoInfo) => string) => (ip: string) => {
+  const geo = geoLookup(ip);
+  return geo && read(geo) ? read(geo) : undefined;
+};
+
+/** The enrichment fields, each read from the event's client IP. */
+const GEO_FIELDS: Array<{ name: string; type: string; description: string; read: (ip: string) => string | number | undefined }> = [
+  { name: 'vigil.geo.country', type: 'PT_CHARBUF', description: "ISO country code of the event's client IP (offline GeoLite2 data).", read: place((g) => g.country) },
+  { name: 'vigil.geo.city', type: 'PT_CHARBUF', description: "City of the event's client IP, where the database knows it.", read: place((g) => g.city) },
+  { name: 'vigil.geo.region', type: 'PT_CHARBUF', description: "Region (state, province) code of the event's client IP, where known.", read: place((g) => g.region) },
+  { name: 'vigil.geo.asn', type: 'PT_UINT64', description: "Number of the autonomous system announcing the event's client IP (offline DB-IP data).", read: (ip) => asnLookup(ip)?.asn },
+  { name: 'vigil.geo.asorg', type: 'PT_CHARBUF', description: "Organization of the autonomous system announcing the event's client IP.", read: (ip) => asnLookup(ip)?.organization },
 ];
 
 /** The `vigil.geo.*` fields of a source whose catalogue has a client IP field; none otherwise. */
@@ -58,18 +67,16 @@ export function geoFields(source: string, catalog: FieldCatalog): FieldDef[] {
     const first = Array.isArray(v) ? v[0] : v;
     return typeof first === 'string' && first ? first : undefined;
   };
-  return GEO_FIELDS.map(({ name, description, read }) => ({
+  return GEO_FIELDS.map(({ name, type, description, read }) => ({
     name,
-    type: 'PT_CHARBUF',
+    type,
     isList: false,
     arg: 'none',
     argKind: 'none',
     description,
     extract: (event) => {
       const ip = ipOf(event);
-      const geo = ip === undefined ? undefined : geoLookup(ip);
-      const value = geo && read(geo);
-      return value ? value : undefined;
+      return ip === undefined ? undefined : read(ip);
     },
   }));
 }

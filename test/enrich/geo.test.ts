@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineFor, loadRuleFiles } from '../../src/engine/index.js';
-import { CLIENT_IP, geoLookup } from '../../src/enrich/index.js';
+import { asnLookup, CLIENT_IP, geoLookup } from '../../src/enrich/index.js';
 import { findSource, githubDelivery } from '../../src/sources/index.js';
 
 // Addresses and countries from the geoip-lite package's own tests (test/tests.js). Their
@@ -49,6 +49,16 @@ const EVENTS: Record<string, (ip: string) => object> = {
   github: (ip) => githubDelivery('audit_log', { '@timestamp': 1763625600000, _document_id: 'd1', action: 'org.update_member', actor: 'ana', org: 'acme', actor_ip: ip }),
 };
 
+test('asnLookup: well-known public resolvers, IPv6 and IPv4-mapped; none for private addresses', () => {
+  assert.equal(asnLookup('1.1.1.1')?.asn, 13335);
+  assert.match(asnLookup('1.1.1.1')!.organization, /Cloudflare/);
+  assert.equal(asnLookup('8.8.8.8')?.asn, 15169);
+  assert.equal(asnLookup('2001:4860:4860::8888')?.asn, 15169);
+  assert.equal(asnLookup('::ffff:8.8.4.4')?.asn, 15169);
+  assert.equal(asnLookup('10.0.0.1'), undefined);
+  assert.equal(asnLookup('nonsense'), undefined);
+});
+
 test("a rule 'login from a country outside the allowed list' works on every source through vigil.geo.*, and its alert carries them", (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-geo-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,7 +70,7 @@ test("a rule 'login from a country outside the allowed list' works on every sour
       `- rule: Activity from outside the allowed countries (${source})`,
       '  desc: the client IP is located outside the allowed countries',
       '  condition: vigil.geo.country exists and not vigil.geo.country in (allowed_countries)',
-      '  output: from %vigil.geo.country (city=%vigil.geo.city)',
+      '  output: from %vigil.geo.country (city=%vigil.geo.city asn=%vigil.geo.asn)',
       '  priority: WARNING',
       `  source: ${source}`,
     ]),
@@ -79,8 +89,10 @@ test("a rule 'login from a country outside the allowed list' works on every sour
     const [alert, ...more] = evaluate(PAMPLONA);
     assert.equal(more.length, 0, source);
     const city = geoLookup(PAMPLONA)!.city;
-    assert.ok(alert?.output.endsWith(`Warning from ES (city=${city})`), `${source}: ${alert?.output}`);
-    assert.deepEqual(alert.output_fields, { 'vigil.geo.country': 'ES', 'vigil.geo.city': city }, source);
+    const asn = asnLookup(PAMPLONA)!.asn;
+    assert.ok(asn > 0);
+    assert.ok(alert?.output.endsWith(`Warning from ES (city=${city} asn=${asn})`), `${source}: ${alert?.output}`);
+    assert.deepEqual(alert.output_fields, { 'vigil.geo.country': 'ES', 'vigil.geo.city': city, 'vigil.geo.asn': asn }, source);
     assert.deepEqual(evaluate(US), [], `${source}: an allowed country`);
     assert.deepEqual(evaluate('10.20.30.40'), [], `${source}: a private address has no country`);
   }
