@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
+import type { GeoContext } from '../records/index.js';
 import type { FieldCatalog, FieldDef, FieldValue } from '../rules/fields.js';
 import { asnLookup } from './asn.js';
 
@@ -56,17 +57,23 @@ const GEO_FIELDS: Array<{ name: string; type: string; description: string; read:
   { name: 'vigil.geo.asorg', type: 'PT_CHARBUF', description: "Organization of the autonomous system announcing the event's client IP.", read: (ip) => asnLookup(ip)?.organization },
 ];
 
-/** The `vigil.geo.*` fields of a source whose catalogue has a client IP field; none otherwise. */
-export function geoFields(source: string, catalog: FieldCatalog): FieldDef[] {
+/** Reads the client IP of a source's events through its catalogue; undefined when the source has none. */
+export function clientIpReader(source: string, catalog: FieldCatalog): ((event: unknown) => string | undefined) | undefined {
   const where = CLIENT_IP[source];
   const ipDef = where && catalog.resolve(where.field, where.arg);
-  if (!ipDef?.def.extract) return [];
-  const extract = ipDef.def.extract;
-  const ipOf = (event: unknown): string | undefined => {
+  const extract = ipDef?.def.extract;
+  if (!extract) return undefined;
+  return (event) => {
     const v: FieldValue = extract(event, ipDef.arg);
     const first = Array.isArray(v) ? v[0] : v;
     return typeof first === 'string' && first ? first : undefined;
   };
+}
+
+/** The `vigil.geo.*` fields of a source whose catalogue has a client IP field; none otherwise. */
+export function geoFields(source: string, catalog: FieldCatalog): FieldDef[] {
+  const ipOf = clientIpReader(source, catalog);
+  if (!ipOf) return [];
   return GEO_FIELDS.map(({ name, type, description, read }) => ({
     name,
     type,
@@ -79,4 +86,16 @@ export function geoFields(source: string, catalog: FieldCatalog): FieldDef[] {
       return ip === undefined ? undefined : read(ip);
     },
   }));
+}
+
+/** Everything known about a client IP, for an alert's `vigil.geo`; undefined when nothing is. */
+export function geoContext(ip: string): GeoContext | undefined {
+  const geo = geoLookup(ip);
+  const as = asnLookup(ip);
+  if (!geo && !as) return undefined;
+  return {
+    ip,
+    ...(geo ? { country: geo.country, ...(geo.city ? { city: geo.city } : {}), ...(geo.region ? { region: geo.region } : {}) } : {}),
+    ...(as ? { asn: as.asn, asorg: as.organization } : {}),
+  };
 }

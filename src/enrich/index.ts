@@ -1,2 +1,3 @@
-export { CLIENT_IP, geoFields, geoLookup, type GeoInfo, type IpField } from './geo.js';
+export { CLIENT_IP, clientIpReader, geoContext, geoFields, geoLookup, type GeoInfo, type IpField } from './geo.js';
+export { alertEnricher } from './alerts.js';
 export { asnLookup, type AsnInfo } from './asn.js';

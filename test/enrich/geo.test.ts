@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engineFor, loadRuleFiles } from '../../src/engine/index.js';
-import { asnLookup, CLIENT_IP, geoLookup } from '../../src/enrich/index.js';
-import { findSource, githubDelivery } from '../../src/sources/index.js';
+import { alertEnricher, asnLookup, CLIENT_IP, geoLookup } from '../../src/enrich/index.js';
+import { catalogFor, findSource, githubDelivery } from '../../src/sources/index.js';
 
 // Addresses and countries from the geoip-lite package's own tests (test/tests.js). Their
 // cities drift as the bundled GeoLite2 data is refreshed (the package's test says so), so
@@ -78,13 +78,15 @@ test("a rule 'login from a country outside the allowed list' works on every sour
   const set = loadRuleFiles([rules]);
   assert.deepEqual(set.errors, []);
   const engine = engineFor(set);
+  const enrich = alertEnricher(catalogFor);
   assert.deepEqual(Object.keys(EVENTS).sort(), Object.keys(CLIENT_IP).sort(), 'every source with a client IP is covered');
   for (const [source, make] of Object.entries(EVENTS)) {
     const evaluate = (ip: string) => {
       const data = make(ip);
       const s = findSource(source)!;
       assert.ok(s.frame(data), `${source}: the test event is one of the source's`);
-      return engine.evaluate({ source, data, timeNs: s.time?.(data) });
+      const event = { source, data, timeNs: s.time?.(data) };
+      return enrich(engine.evaluate(event), event);
     };
     const [alert, ...more] = evaluate(PAMPLONA);
     assert.equal(more.length, 0, source);
@@ -93,6 +95,8 @@ test("a rule 'login from a country outside the allowed list' works on every sour
     assert.ok(asn > 0);
     assert.ok(alert?.output.endsWith(`Warning from ES (city=${city} asn=${asn})`), `${source}: ${alert?.output}`);
     assert.deepEqual(alert.output_fields, { 'vigil.geo.country': 'ES', 'vigil.geo.city': city, 'vigil.geo.asn': asn }, source);
+    // The alert carries the client IP's context whatever the rule printed.
+    assert.deepEqual(alert.vigil!.geo, { ip: PAMPLONA, country: 'ES', city, region: geoLookup(PAMPLONA)!.region, asn, asorg: asnLookup(PAMPLONA)!.organization }, source);
     assert.deepEqual(evaluate(US), [], `${source}: an allowed country`);
     assert.deepEqual(evaluate('10.20.30.40'), [], `${source}: a private address has no country`);
   }

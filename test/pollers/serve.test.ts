@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/index.js';
+import type { Alert } from '../../src/records/index.js';
 import { runService } from '../../src/server/index.js';
 import { fixture, GithubAuditServer, OktaServer } from './api-servers.js';
 import { tempDir } from './helpers.js';
@@ -20,7 +21,11 @@ test('vigil serve runs the pollers of vigil.yaml, reports them in /metrics, stop
   t.after(() => github.close());
   const dir = tempDir(t, 'serve-pollers');
   const file = join(dir, 'vigil.yaml');
-  writeFileSync(file, `server:
+  const rules = join(dir, 'polled.yaml');
+  writeFileSync(rules, ['okta', 'github'].map((source) =>
+    `- rule: Polled ${source} event from a located address\n  desc: d\n  condition: vigil.geo.country exists\n  output: ${source} event from %vigil.geo.country\n  priority: NOTICE\n  source: ${source}\n`).join(''));
+  writeFileSync(file, `rules: [${rules}]
+server:
   port: 0
 store:
   location: ${join(dir, 'vigil.db')}
@@ -61,6 +66,15 @@ pollers:
   assert.equal(metric(text, 'vigil_poller_errors_total', 'okta'), 0);
   assert.ok(metric(text, 'vigil_poller_lag_seconds', 'okta') > 0);
   assert.ok(lines.some((l) => l.includes('polling github-acme (github)')));
+  // Polled events raise alerts that carry the geo-IP of their client address.
+  const { alerts } = (await (await fetch(`${service.url}/api/alerts?limit=100`)).json()) as { alerts: Array<{ alert: Alert }> };
+  const bySource = (source: string) => alerts.filter((a) => a.alert.source === source).map((a) => a.alert);
+  assert.equal(bySource('okta').length, 9, 'the Okta events from public addresses (two come from 198.51.100.2, a documentation range)');
+  assert.equal(bySource('github').length, 5, 'the GitHub entries with an actor_ip');
+  for (const alert of [...bySource('okta'), ...bySource('github')]) {
+    assert.match(alert.vigil!.geo!.country!, /^[A-Z]{2}$/);
+    assert.ok(alert.vigil!.origin === 'okta' || alert.vigil!.origin === 'github-acme');
+  }
   await service.close();
   assert.ok(!lines.join('\n').includes('do-not-print'));
 
