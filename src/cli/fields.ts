@@ -11,6 +11,8 @@ interface FieldClass {
 }
 
 const isEventField = (f: FieldDef) => f.name.startsWith('evt.');
+/** Fields vigil adds to a source's catalogue (geo-IP). */
+const isVigilField = (f: FieldDef) => f.name.startsWith('vigil.');
 
 /**
  * Each source's own fields, then the fields every plugin source has (evt.*) and the json
@@ -21,7 +23,7 @@ function fieldClasses(selected: Source[]): FieldClass[] {
   const platforms = selected.filter((s) => s.name !== 'json');
   const classes = platforms.map((s) => ({
     name: s.name, description: s.description, sources: [s.name],
-    fields: s.catalog.fields.filter((f) => !shared.has(f) && !isEventField(f)),
+    fields: s.catalog.fields.filter((f) => !shared.has(f) && !isEventField(f) && !isVigilField(f)),
   }));
   if (platforms.length > 0) {
     classes.push({
@@ -29,6 +31,15 @@ function fieldClasses(selected: Source[]): FieldClass[] {
       description: 'Event number, time, source and plugin of every platform event',
       sources: platforms.map((s) => s.name),
       fields: platforms[0]!.catalog.fields.filter(isEventField),
+    });
+  }
+  const enriched = platforms.filter((s) => s.catalog.fields.some(isVigilField));
+  if (enriched.length > 0) {
+    classes.push({
+      name: 'vigil',
+      description: "vigil's enrichment: geo-IP of the event's client IP",
+      sources: enriched.map((s) => s.name),
+      fields: enriched[0]!.catalog.fields.filter(isVigilField),
     });
   }
   classes.push({

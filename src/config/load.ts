@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type Document } from 'yaml';
 import type { OutputConfig } from '../outputs/index.js';
+import type { PollerConfig } from '../pollers/index.js';
 import type { Priority } from '../records/index.js';
 import type { ServiceOptions } from '../server/index.js';
 import { positionAt, formatPosition, UserError } from '../util/errors.js';
 import { envName, flagName, OPTIONS, type OptionDef } from './options.js';
 import { parseOutputSpec, readOutput } from './outputs.js';
+import { parsePollerSpec, readPoller } from './pollers.js';
 import { readValue } from './values.js';
 
 export const DEFAULT_CONFIG_FILE = 'vigil.yaml';
@@ -17,6 +19,8 @@ export interface ConfigInputs {
   flags?: Record<string, string>;
   /** `--output` specs. */
   outputs?: string[];
+  /** `--poller` specs. */
+  pollers?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
@@ -86,7 +90,7 @@ function checkKeys(yaml: YamlSource) {
   const known = new Set(OPTIONS.map((o) => o.path));
   const groups = new Set(OPTIONS.filter((o) => o.path.includes('.')).map((o) => o.path.split('.')[0]!));
   for (const [key, value] of Object.entries(yaml.value)) {
-    if (key === 'outputs' || known.has(key)) continue;
+    if (key === 'outputs' || key === 'pollers' || known.has(key)) continue;
     if (!groups.has(key) || value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new UserError(yaml.place([key], `unknown setting ${key}`));
     }
@@ -149,6 +153,21 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
     names.add(o.name);
   }
 
+  const pollers: PollerConfig[] = [];
+  const filePollers = yaml?.value.pollers;
+  if (filePollers !== undefined && filePollers !== null) {
+    if (!Array.isArray(filePollers)) throw new UserError(yaml!.place(['pollers'], 'pollers: expected a list of pollers'));
+    filePollers.forEach((raw, i) =>
+      pollers.push(readPoller(raw, (key) => yaml!.place(key ? ['pollers', i, key] : ['pollers', i], key ? `pollers[${i}].${key}` : `pollers[${i}]`), env)),
+    );
+  }
+  for (const spec of inputs.pollers ?? []) pollers.push(readPoller(parsePollerSpec(spec), (key) => `--poller ${spec}${key ? ` (${key})` : ''}`, env));
+  const pollerNames = new Set<string>();
+  for (const p of pollers) {
+    if (pollerNames.has(p.name)) throw new UserError(`pollers: two pollers are named ${p.name}; give each a distinct name (its checkpoints are kept by name)`);
+    pollerNames.add(p.name);
+  }
+
   return {
     file,
     rules: get('rules'),
@@ -178,6 +197,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
         },
       },
       replay: get('replay'),
+      pollers: pollers.filter((p) => p.enabled),
       shutdownGraceMs: get('server.shutdown_grace'),
       deadLetterRetryMs: get('delivery.dead_letter_retry'),
       drift: driftOptions(get('drift.expected'), get('drift.snapshot'), get('drift.save_interval'), yaml),

@@ -1,14 +1,7 @@
 import type { OutputConfig, OutputType } from '../outputs/index.js';
 import { UserError } from '../util/errors.js';
-import { bool, duration, int, map, oneOf, priority, size, string, readValue, type Kind } from './values.js';
-
-interface FieldDef {
-  kind: Kind;
-  /** Undefined: required. */
-  default?: unknown;
-  /** The option it becomes, when not its own name in camel case. */
-  option?: string;
-}
+import { parseSpec, readTyped, secretFrom, type FieldDef } from './table.js';
+import { bool, duration, int, map, oneOf, priority, size, string } from './values.js';
 
 /** Each output type's settings in vigil.yaml (snake case), with their defaults. */
 const FIELDS: { [T in OutputType]: Record<string, FieldDef> } = {
@@ -41,15 +34,12 @@ const FIELDS: { [T in OutputType]: Record<string, FieldDef> } = {
 
 const COMMON: Record<string, FieldDef> = {
   name: { kind: string, default: undefined },
-  type: { kind: oneOf(...Object.keys(FIELDS)) },
   enabled: { kind: bool, default: true },
   minimum_priority: { kind: priority, default: 'debug' },
   dedup: { kind: bool, default: undefined },
 };
 
 export const OUTPUT_TYPES = Object.keys(FIELDS) as OutputType[];
-
-const camel = (s: string) => s.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 
 /**
  * One output's settings, checked: `place(key)` names where a key is (file:line:column or
@@ -60,31 +50,10 @@ export function readOutput(
   place: (key?: string) => string,
   env: NodeJS.ProcessEnv,
 ): OutputConfig {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new UserError(`${place()}: an output is a mapping with a type (${OUTPUT_TYPES.join(', ')})`);
-  }
-  const given = raw as Record<string, unknown>;
-  if (given.type === undefined) throw new UserError(`${place()}: output has no type (${OUTPUT_TYPES.join(', ')})`);
-  const type = readValue(COMMON.type!.kind, given.type, place('type')) as OutputType;
-  const fields = FIELDS[type];
-  const options: Record<string, unknown> = {};
-  for (const key of Object.keys(given)) {
-    if (!(key in COMMON) && !(key in fields)) {
-      throw new UserError(`${place(key)}: unknown setting for a ${type} output (known: ${[...Object.keys(COMMON), ...Object.keys(fields)].join(', ')})`);
-    }
-  }
-  for (const [key, def] of Object.entries(fields)) {
-    if (given[key] === undefined && def.default === undefined) throw new UserError(`${place()}: a ${type} output needs ${key}`);
-    options[def.option ?? camel(key)] = given[key] === undefined ? def.default : readValue(def.kind, given[key], place(key));
-  }
-  const common = (key: string) => (given[key] === undefined ? COMMON[key]!.default : readValue(COMMON[key]!.kind, given[key], place(key)));
+  const { type, options, common } = readTyped<OutputType>('output', raw, COMMON, FIELDS, place);
 
   // Secrets named by environment variable, read now so a missing one is a start-up error.
-  const secret = (variable: string, what: string): string => {
-    const value = env[variable];
-    if (!value) throw new UserError(`${place()}: ${what} comes from the environment variable ${variable}, which is not set`);
-    return value;
-  };
+  const secret = (variable: string, what: string) => secretFrom(env, variable, what, place());
   if (type === 'slack') options.url = secret(options.urlEnv as string, 'the Slack webhook URL');
   if (type === 'webhook') {
     const headers = { ...(options.headers as Record<string, string>) };
@@ -107,12 +76,5 @@ export function readOutput(
 
 /** `--output webhook,url=http://…,minimum_priority=warning` as the mapping vigil.yaml would hold. */
 export function parseOutputSpec(spec: string): Record<string, string> {
-  const [type, ...pairs] = spec.split(',');
-  const out: Record<string, string> = { type: type!.trim() };
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq < 1) throw new UserError(`--output ${spec}: expected type,key=value,…`);
-    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return out;
+  return parseSpec('--output', spec);
 }

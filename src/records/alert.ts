@@ -26,5 +26,17 @@ export interface AlertContext {
   event?: unknown;
   /** Where the event came from: file and offset, HTTP request, poller position. */
   origin?: string;
+  /** Where the event's client IP is (geo-IP enrichment), when the source names one and it is public. */
+  geo?: GeoContext;
   [key: string]: unknown;
+}
+
+export interface GeoContext {
+  ip: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+  city?: string;
+  region?: string;
+  asn?: number;
+  asorg?: string;
 }

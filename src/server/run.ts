@@ -1,6 +1,7 @@
 import { engineFor, loadRuleFiles } from '../engine/index.js';
 import { formatMessage } from '../rules/index.js';
-import { findSource } from '../sources/index.js';
+import { alertEnricher } from '../enrich/index.js';
+import { catalogFor, findSource } from '../sources/index.js';
 import { redactUrl } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import type { VigilConfig } from '../config/index.js';
@@ -24,7 +25,8 @@ export async function runService(config: VigilConfig, log: (line: string) => voi
   const outputs = config.service.outputs.outputs.filter((o) => o.enabled);
   log(`vigil: outputs: ${outputs.map((o) => `${o.name} (${o.type}, ${o.minimumPriority} and above)`).join(', ')}`);
 
-  const service = await startService(config.service, { evaluate: (e) => engine.evaluate(e), findSource, log });
+  const enrich = alertEnricher(catalogFor);
+  const service = await startService(config.service, { evaluate: (e) => enrich(engine.evaluate(e), e), findSource, log });
   log(`vigil: listening on ${service.url}`);
   const replayed = await service.replay();
   if (replayed) log(`vigil: replayed ${replayed} example events from ${config.service.replay.join(', ')} (once; later starts skip them)`);

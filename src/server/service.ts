@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Pipeline, type PipelineOptions } from '../engine/index.js';
+import { createPoller, PollerRunner, registerPollerMetrics, type PollerConfig } from '../pollers/index.js';
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../outputs/index.js';
 import type { Alert } from '../records/index.js';
 import { autoSource, InputError, readInputs, toEvents, type Source, type VigilEvent } from '../sources/index.js';
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   retentionMs: number;
   pipeline: Partial<PipelineOptions>;
   outputs: DispatcherOptions;
+  /** Pull-based inputs (S3, SQS, APIs), started with the service and stopped first at shutdown. */
+  pollers?: PollerConfig[];
   /** Files or directories of events replayed once (their checkpoint remembers it), e.g. the bundled examples. */
   replay: string[];
   /** How often dead-lettered alerts are re-sent (and once at start); 0: only at start. */
@@ -51,6 +54,7 @@ export interface Service {
   drift?: LiveDrift;
   pipeline: Pipeline;
   dispatcher: Dispatcher;
+  pollers: PollerRunner;
   /** Replays the configured files (once per file ever); resolves with the events replayed. */
   replay(): Promise<number>;
   /** Stops intake, finishes what was accepted, flushes outputs and checkpoints, closes the store. */
@@ -87,6 +91,11 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     options.pipeline,
   );
   const metrics = new Metrics(pipeline, dispatcher);
+  const pollers = new PollerRunner(
+    (options.pollers ?? []).map((config) => ({ poller: createPoller(config), timing: config.timing })),
+    { pipeline, position: (stream) => store.checkpoint(stream), findSource: parts.findSource, log },
+  );
+  registerPollerMetrics(metrics.registry, pollers);
   const app = buildApp({
     host: options.host,
     bodyLimit: options.bodyLimit,
@@ -117,6 +126,7 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
   try {
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
+    await pollers.stop();
     await dispatcher.close(0);
     await store.close();
     await findings.close();
@@ -128,6 +138,8 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
   for (const line of authSummary(options.auth, options.host)) log(`vigil: ${line}`);
+  pollers.start();
+  for (const { poller } of pollers.running) log(`vigil: polling ${poller.name} (${poller.source})`);
 
   const redeliver = () =>
     dispatcher.redeliver().then(
@@ -156,12 +168,15 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     drift,
     pipeline,
     dispatcher,
+    pollers,
     replay: () => replayInputs(options.replay, pipeline, store, log),
     close: () =>
       (closing ??= (async () => {
         clearInterval(retention);
         clearInterval(redelivery);
         clearInterval(driftSaving);
+        // Pollers finish the object or page in hand (its checkpoint committed) and stop.
+        await pollers.stop();
         // Requests in flight are answered; keep-alive connections are closed as each goes idle.
         const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
         await app.close();

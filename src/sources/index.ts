@@ -7,7 +7,8 @@ import { oktaSource, type OktaOptions } from './okta/index.js';
 import { gcpAuditSource } from './gcp_auditlog/index.js';
 import { detectSource } from './framing/index.js';
 import { syscallCatalog } from './syscall/index.js';
-import type { FieldCatalog } from '../rules/fields.js';
+import { FieldCatalog } from '../rules/fields.js';
+import { geoFields } from '../enrich/index.js';
 
 export type { Source, VigilEvent } from './event.js';
 export { own, atPath, jsonText } from './event.js';
@@ -28,14 +29,22 @@ const FACTORIES: Record<string, (o: OktaOptions) => Source> = {
   gcp_auditlog: gcpAuditSource,
 };
 
-export const sources: Source[] = Object.values(FACTORIES).map((make) => make({}));
+/** A source with the fields vigil adds to every catalogue (geo-IP of its client IP). */
+function enriched(source: Source): Source {
+  const geo = geoFields(source.name, source.catalog);
+  if (!geo.length) return source;
+  return { ...source, catalog: new FieldCatalog(source.name, [...source.catalog.fields, ...geo], source.catalog.evaluates) };
+}
+
+export const sources: Source[] = Object.values(FACTORIES).map((make) => enriched(make({})));
 
 /**
  * A source built with non-default options: `falcoBugs` reproduces the upstream plugins'
  * documented extraction bugs; okta also takes its `organization`.
  */
 export function sourceWith(name: string, options: OktaOptions): Source | undefined {
-  return FACTORIES[name]?.(options);
+  const make = FACTORIES[name];
+  return make && enriched(make(options));
 }
 
 /** For `--source auto`: each document's source, judged by its shape (see detectSource). */

@@ -28,7 +28,7 @@ function parseIpv6(text: string): bigint {
   if (tailV4) {
     const v4 = parseIp(tailV4[1]!)!.value;
     extra.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
-    head = text.slice(0, -tailV4[1]!.length).replace(/:$/, ':0').replace(/::0$/, '::');
+    head = text.slice(0, -tailV4[1]!.length);
     if (head.endsWith(':') && !head.endsWith('::')) head = head.slice(0, -1);
   }
   const [left, right] = head.split('::');
