@@ -27,6 +27,8 @@ export interface ConfigInputs {
 export interface VigilConfig {
   service: ServiceOptions;
   rules: string[];
+  /** Declared inventories and snapshots that give alerts their asset context. */
+  assets: string[];
   minimumPriority: Priority;
   /** The YAML file read, if any. */
   file?: string;
@@ -171,6 +173,7 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
   return {
     file,
     rules: get('rules'),
+    assets: get('assets'),
     minimumPriority: get('minimum_priority'),
     service: {
       host: get('server.host'),

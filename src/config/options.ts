@@ -28,6 +28,7 @@ export const OPTIONS: OptionDef[] = [
   { path: 'store.retention', kind: duration, default: 90 * 86_400_000, help: 'delete alerts stored longer ago (0: keep)' },
   { path: 'rules', kind: list, default: [DEFAULT_RULES_DIR], help: 'rules files and directories', alias: 'rules' },
   { path: 'minimum_priority', kind: priority, default: 'debug', help: 'rules below this priority are not run' },
+  { path: 'assets', kind: list, default: [], help: 'asset context for alerts: declared inventory YAML (assets: owner, environment, tags) and inventory snapshots' },
   { path: 'replay', kind: list, default: [join(EXAMPLES_DIR, 'events')], help: 'event files replayed once at start' },
   { path: 'dedup.window', kind: duration, default: 60_000, help: 'identical alerts within it are aggregated (0: off)' },
   { path: 'dedup.fields', kind: list, default: [], help: 'output fields that make alerts identical (default: all)' },

@@ -6,6 +6,9 @@
  *   trustedAccounts: ["444455556666", {id: "777788889999", name: vendor}]
  *   iam: { users: [break-glass], roles: [OrganizationAccountAccessRole] }
  *   buckets: { public: [acme-www], allowed: [scratch] }
+ *   assets:                      # context alerts carry (vigil serve --assets)
+ *     - { id: acme-data, owner: data-team, environment: prod, tags: [pii] }
+ *     - { id: alice@acme.example, owner: platform }
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument, isNode } from 'yaml';
@@ -19,6 +22,15 @@ export interface DeclaredInventory {
   accessKeys: string[];
   publicBuckets: string[];
   allowedBuckets: string[];
+  /** Who owns what: any resource or identity by name, ARN or e-mail. */
+  assets: DeclaredAsset[];
+}
+
+export interface DeclaredAsset {
+  id: string;
+  owner?: string;
+  environment?: string;
+  tags?: string[];
 }
 
 export const EMPTY_DECLARED: DeclaredInventory = {
@@ -28,6 +40,7 @@ export const EMPTY_DECLARED: DeclaredInventory = {
   accessKeys: [],
   publicBuckets: [],
   allowedBuckets: [],
+  assets: [],
 };
 
 interface DeclaredFile {
@@ -35,6 +48,7 @@ interface DeclaredFile {
   trustedAccounts?: Array<string | { id: string; name?: string }>;
   iam?: { users?: string[]; roles?: string[]; accessKeys?: string[] };
   buckets?: { public?: string[]; allowed?: string[] };
+  assets?: DeclaredAsset[];
 }
 
 const names = { type: 'array', items: { type: 'string', minLength: 1 } };
@@ -54,6 +68,15 @@ const check = validator<DeclaredFile>(
       },
       iam: { type: 'object', additionalProperties: false, properties: { users: names, roles: names, accessKeys: names } },
       buckets: { type: 'object', additionalProperties: false, properties: { public: names, allowed: names } },
+      assets: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['id'],
+          additionalProperties: false,
+          properties: { id: { type: 'string', minLength: 1 }, owner: { type: 'string' }, environment: { type: 'string' }, tags: names },
+        },
+      },
     },
   },
   'declared inventory',
@@ -88,6 +111,7 @@ export function parseDeclared(text: string, file = '<declared>'): DeclaredInvent
     accessKeys: d.iam?.accessKeys ?? [],
     publicBuckets: d.buckets?.public ?? [],
     allowedBuckets: d.buckets?.allowed ?? [],
+    assets: d.assets ?? [],
   };
 }
 
@@ -99,5 +123,6 @@ export function mergeDeclared(a: DeclaredInventory, b: DeclaredInventory): Decla
     accessKeys: [...a.accessKeys, ...b.accessKeys],
     publicBuckets: [...a.publicBuckets, ...b.publicBuckets],
     allowedBuckets: [...a.allowedBuckets, ...b.allowedBuckets],
+    assets: [...a.assets, ...b.assets],
   };
 }

@@ -28,6 +28,8 @@ export interface AlertContext {
   origin?: string;
   /** Where the event's client IP is (geo-IP enrichment), when the source names one and it is public. */
   geo?: GeoContext;
+  /** Known resources and identities the event names, with their owner, environment and tags. */
+  assets?: Array<{ field: string; value: string; type?: string; arn?: string; owner?: string; environment?: string; tags?: string[] }>;
   [key: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 import { engineFor, loadRuleFiles } from '../engine/index.js';
 import { formatMessage } from '../rules/index.js';
-import { alertEnricher } from '../enrich/index.js';
+import { alertEnricher, AssetIndex } from '../enrich/index.js';
 import { catalogFor, findSource } from '../sources/index.js';
 import { redactUrl } from '../store/index.js';
 import { UserError } from '../util/errors.js';
@@ -25,7 +25,9 @@ export async function runService(config: VigilConfig, log: (line: string) => voi
   const outputs = config.service.outputs.outputs.filter((o) => o.enabled);
   log(`vigil: outputs: ${outputs.map((o) => `${o.name} (${o.type}, ${o.minimumPriority} and above)`).join(', ')}`);
 
-  const enrich = alertEnricher(catalogFor);
+  const assets = AssetIndex.load(config.assets);
+  if (config.assets.length) log(`vigil: asset context for alerts: ${assets.size} names from ${config.assets.join(', ')}`);
+  const enrich = alertEnricher(catalogFor, assets);
   const service = await startService(config.service, { evaluate: (e) => enrich(engine.evaluate(e), e), findSource, log });
   log(`vigil: listening on ${service.url}`);
   const replayed = await service.replay();
