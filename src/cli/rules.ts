@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadRules, formatMessage, snippetOf, CODE_SUMMARIES, type LoadMessage } from '../rules/index.js';
+import { loadRules, readRulesFiles, formatMessage, snippetOf, CODE_SUMMARIES, type LoadMessage } from '../rules/index.js';
 import { catalogFor } from '../sources/index.js';
 import { UserError } from '../util/errors.js';
 import { loadRuleFiles, runRuleTests } from '../engine/index.js';
@@ -37,16 +36,10 @@ export function rulesCommand(program: Command): void {
   rules
     .command('validate')
     .description('Load rules files in order and report errors and warnings (falco -V); exit 1 on errors')
-    .argument('<files...>', 'rules files, loaded in order')
+    .argument('<files...>', 'rules files or directories, loaded in order')
     .option('--json', 'print the results as JSON')
     .action((files: string[], opts: { json?: boolean }) => {
-      const inputs = files.map((name) => {
-        try {
-          return { name, content: readFileSync(name, 'utf8') };
-        } catch (err) {
-          throw new UserError(`cannot read rules file ${name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      });
+      const inputs = readRulesFiles(files);
       const contents = new Map(inputs.map((f) => [f.name, f.content]));
       const set = loadRules(inputs, { catalogs: catalogFor });
       if (opts.json) {
