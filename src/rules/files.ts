@@ -16,7 +16,7 @@ export function rulesFilePaths(paths: readonly string[]): string[] {
     try {
       isDir = statSync(path).isDirectory();
     } catch (err) {
-      throw new UserError(`cannot read rules ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UserError(`cannot read rules file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     if (!isDir) return [path];
     return readdirSync(path)
