@@ -315,28 +315,26 @@ function readRule(collector: Collector, res: Results, item: YNode, parent: Conte
       expected.delete(key);
       return true;
     };
-    if (overrides.append.size > 0) {
+    // The keys both overrides may name; a replace takes the tags as a sorted set.
+    const update = (op: 'append' | 'replace'): RuleUpdate => {
+      const has = (key: string) => wants(overrides[op], op, key);
       const u: RuleUpdate = { ctx, name, source: '' };
-      if (wants(overrides.append, 'append', 'condition')) {
+      if (has('condition')) {
         u.source = source;
         u.cond = required(item, 'condition', asString, ctx);
       }
-      if (wants(overrides.append, 'append', 'exceptions')) u.exceptions = readExceptions(res, item, ctx, true);
-      if (wants(overrides.append, 'append', 'output')) u.output = required(item, 'output', asString, ctx);
-      if (wants(overrides.append, 'append', 'desc')) u.desc = required(item, 'desc', asString, ctx);
-      if (wants(overrides.append, 'append', 'tags')) u.tags = decodeSeq(item, 'tags', ctx, true) ?? [];
-      collector.appendRule(u);
-    }
+      if (has('exceptions')) u.exceptions = readExceptions(res, item, ctx, op === 'append');
+      if (has('output')) u.output = required(item, 'output', asString, ctx);
+      if (has('desc')) u.desc = required(item, 'desc', asString, ctx);
+      if (has('tags')) {
+        const tags = decodeSeq(item, 'tags', ctx, true) ?? [];
+        u.tags = op === 'append' ? tags : sortedSet(tags);
+      }
+      return u;
+    };
+    if (overrides.append.size > 0) collector.appendRule(update('append'));
     if (overrides.replace.size > 0) {
-      const u: RuleUpdate = { ctx, name, source: '' };
-      if (wants(overrides.replace, 'replace', 'condition')) {
-        u.source = source;
-        u.cond = required(item, 'condition', asString, ctx);
-      }
-      if (wants(overrides.replace, 'replace', 'exceptions')) u.exceptions = readExceptions(res, item, ctx, false);
-      if (wants(overrides.replace, 'replace', 'output')) u.output = required(item, 'output', asString, ctx);
-      if (wants(overrides.replace, 'replace', 'desc')) u.desc = required(item, 'desc', asString, ctx);
-      if (wants(overrides.replace, 'replace', 'tags')) u.tags = sortedSet(decodeSeq(item, 'tags', ctx, true) ?? []);
+      const u = update('replace');
       if (wants(overrides.replace, 'replace', 'priority')) u.priority = decodePriority(item, ctx);
       if (wants(overrides.replace, 'replace', 'capture')) u.capture = required(item, 'capture', asBool, ctx);
       if (wants(overrides.replace, 'replace', 'capture_duration')) {

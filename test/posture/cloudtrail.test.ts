@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { driftFromCloudTrailEvent, loadExpected, loadSnapshot, type CloudTrailEvent, type Snapshot } from '../../src/posture/index.js';
-import { cloudtrailDir, fixture } from './helpers.js';
+import { cloudtrailDir, fixture, PUBLIC_READ_ACL } from './helpers.js';
 
 /** The real Stratus Red Team CloudTrail records, in time order. */
 const events: CloudTrailEvent[] = readdirSync(cloudtrailDir)
@@ -145,19 +145,8 @@ test('a bucket opened step by step: account block, bucket block, then a public A
     's3.bucket:acme-data',
     'drift/public-access-block-weakened s3.bucket:acme-data 6',
   ]);
-  const grants = {
-    bucketName: 'acme-data',
-    acl: '',
-    AccessControlPolicy: {
-      Owner: { ID: 'owner-canonical-id' },
-      AccessControlList: {
-        Grant: [
-          { Grantee: { 'xsi:type': 'CanonicalUser', ID: 'owner-canonical-id' }, Permission: 'FULL_CONTROL' },
-          { Grantee: { 'xsi:type': 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' },
-        ],
-      },
-    },
-  };
+  const grants = PUBLIC_READ_ACL;
+
   assert.deepEqual(step(synthetic('PutBucketAcl', 's3.amazonaws.com', grants)), [
     's3.bucket:acme-data',
     'drift/bucket-public s3.bucket:acme-data 9',

@@ -33,3 +33,18 @@ export function vigilWithEnv(args: string[], env: Record<string, string>, cwd = 
     });
   });
 }
+
+/** A PutBucketAcl request that grants READ to everyone (AllUsers), as CloudTrail records it. */
+export const PUBLIC_READ_ACL = {
+  bucketName: 'acme-data',
+  acl: '',
+  AccessControlPolicy: {
+    Owner: { ID: 'owner-canonical-id' },
+    AccessControlList: {
+      Grant: [
+        { Grantee: { 'xsi:type': 'CanonicalUser', ID: 'owner-canonical-id' }, Permission: 'FULL_CONTROL' },
+        { Grantee: { 'xsi:type': 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' },
+      ],
+    },
+  },
+};

@@ -10,7 +10,7 @@ import { runService, type Service } from '../../src/server/index.js';
 import { openAlertStore, openFindingStore, type StoredAlert } from '../../src/store/index.js';
 import { get, post } from '../server/fixture.js';
 import { createPostgresDatabase } from '../store/databases.js';
-import { cloudtrailDir, fixture, root, tempDir, vigil } from './helpers.js';
+import { cloudtrailDir, fixture, PUBLIC_READ_ACL, root, tempDir, vigil } from './helpers.js';
 
 /** A CloudTrail record as S3 writes it, made by hand (the dataset has no PutBucketAcl). */
 function s3Call(eventName: string, requestParameters: Record<string, unknown>, extra: Partial<CloudTrailEvent> = {}): CloudTrailEvent {
@@ -30,19 +30,7 @@ function s3Call(eventName: string, requestParameters: Record<string, unknown>, e
   } as CloudTrailEvent;
 }
 
-const PUBLIC_READ = {
-  bucketName: 'acme-data',
-  acl: '',
-  AccessControlPolicy: {
-    Owner: { ID: 'owner-canonical-id' },
-    AccessControlList: {
-      Grant: [
-        { Grantee: { 'xsi:type': 'CanonicalUser', ID: 'owner-canonical-id' }, Permission: 'FULL_CONTROL' },
-        { Grantee: { 'xsi:type': 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' },
-      ],
-    },
-  },
-};
+const PUBLIC_READ = PUBLIC_READ_ACL;
 
 /** Starts the real service from a vigil.yaml (drift keys included) on a loopback port of its own. */
 async function serve(dir: string, yaml: string, store = join(dir, 'vigil.db')): Promise<{ service: Service; lines: string[] }> {

@@ -161,7 +161,7 @@ class Compiler {
       case 'value':
         return constant(node.value);
       case 'tlist':
-        return this.transformerList(node.children, node.pos);
+        return this.transformerList(node.children);
       case 'transformer':
         return this.transformer(node.name, node.args, node.arg, node.pos);
     }
@@ -183,7 +183,7 @@ class Compiler {
     return { get, type: def.type, isList: def.isList, field: def, plain: true, text };
   }
 
-  private transformerList(children: TransformerArg[], _pos: Pos): Typed {
+  private transformerList(children: TransformerArg[]): Typed {
     const parts = children.map((c) => this.operand(c));
     const get: Extractor = (ctx) => {
       const out: Scalar[] = [];
@@ -381,7 +381,7 @@ class Compiler {
         pos,
       );
     }
-    const compare = scalarComparator(op, left.type);
+    const compare = scalarComparator(left.type);
     const lget = left.get;
     const rget = right.get;
     return (ctx) => {
@@ -571,15 +571,14 @@ function singleTest(op: string, type: string, c: Constant): (v: Scalar) => boole
     case 'regex':
       return (v) => (c as RE2JS).matches(forRegex(asString(v)));
     default: {
-      const compare = scalarComparator(op, type);
-      const constantScalar = (family === 'ip' || family === 'net' ? c : c) as Scalar;
-      return (v) => compare(v, constantScalar, op);
+      const compare = scalarComparator(type);
+      return (v) => compare(v, c, op);
     }
   }
 }
 
 /** Equality and ordering of two scalars of a type (`b` may be a parsed constant). */
-function scalarComparator(_op: string, type: string): (a: Scalar, b: Scalar | Constant, op: string) => boolean {
+function scalarComparator(type: string): (a: Scalar, b: Scalar | Constant, op: string) => boolean {
   const family = typeFamily(type);
   const order = (cmp: number, op: string): boolean => {
     switch (op) {
@@ -654,7 +653,7 @@ function membership(op: string, type: string, constants: Constant[]): (v: Scalar
     const set = new Set(constants as number[]);
     return (v) => set.has(asNumber(v));
   }
-  const compare = scalarComparator('=', type);
+  const compare = scalarComparator(type);
   return (v) => constants.some((c) => compare(v, c, '='));
 }
 
