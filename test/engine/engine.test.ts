@@ -59,6 +59,23 @@ test('times print with nanoseconds and parse back', () => {
   assert.equal(parseTimeNanos('yesterday'), undefined);
 });
 
+test('times within the second last parsed read the same as any other', () => {
+  // The reference: Date.parse for the second, the fraction's digits for the nanoseconds.
+  const reference = (text: string): bigint | undefined => {
+    const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/.exec(text);
+    if (!m) return undefined;
+    return BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+  };
+  const second = '2026-11-25T10:00:07';
+  const tails = ['Z', '.5Z', '.05Z', '.123456Z', '.123456789Z', '.000000001Z', '.999999999Z', '.Z', '.1234567890Z', '.12a4Z', '.123', 'z', '.1z', '+00:00', '.5+01:00', ' Z', 'Z ', '.-1Z'];
+  for (const tail of tails) {
+    parseTimeNanos(`${second}Z`); // remember the second, so the next parse takes the fast path
+    const text = `${second}${tail}`;
+    const expected = reference(text) ?? (Number.isNaN(Date.parse(text)) ? undefined : BigInt(Date.parse(text)) * 1_000_000n);
+    assert.equal(parseTimeNanos(text), expected, text);
+  }
+});
+
 test('with a type field, an event meets only the rules that can match its type, in load order', () => {
   const read = (key: string) => (event: unknown) => ((event as VigilEvent).data as Record<string, string>)[key];
   const catalog = new FieldCatalog('t', [

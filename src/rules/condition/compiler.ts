@@ -11,6 +11,7 @@ import { byteLength, forRegex, stringToBytes, bytesToString } from './bytes.js';
 import { inSubnet, parseIp, parseSubnet, sameIp, type Ip, type Subnet } from '../../util/ip.js';
 import { TRANSFORMERS } from './parser.js';
 import { globToRegExp, pathPrefixMatch } from './match.js';
+import { generateFilter, type Check, type FieldRead } from './codegen.js';
 
 export class ConditionCompileError extends Error {
   constructor(
@@ -74,11 +75,13 @@ export class SlotTable {
 }
 
 export type Filter = (ctx: EvalContext) => boolean;
-type Extractor = (ctx: EvalContext) => FieldValue;
+export type Extractor = (ctx: EvalContext) => FieldValue;
 
 /** An operand once compiled: how to read it and what it yields. */
 interface Typed {
   get: Extractor;
+  /** For a field read as it is: its slot in the per-event memo, and how it is read on a miss. */
+  memo?: FieldRead;
   type: string;
   isList: boolean;
   /** The field underneath, when the operand is a plain field or a transformed one. */
@@ -117,7 +120,7 @@ const SERVICES: Record<string, number> = {
 
 export function compileCondition(ast: Expr, catalog: FieldCatalog, options: CompileOptions = {}): CompiledCondition {
   const compiler = new Compiler(catalog, options.slots ?? new SlotTable());
-  const filter = compiler.expr(ast);
+  const filter = generateFilter(ast, (node) => compiler.check(node));
   return { filter, warnings: compiler.warnings };
 }
 
@@ -129,22 +132,17 @@ class Compiler {
     private readonly slots: SlotTable,
   ) {}
 
-  expr(node: Expr): Filter {
+  /** One comparison of a condition, compiled (see codegen.ts for the and/or/not around it). */
+  check(node: Expr): Check {
     switch (node.kind) {
-      case 'and':
-        return node.children.map((c) => this.expr(c)).reduceRight((rest, first) => (ctx) => first(ctx) && rest(ctx));
-      case 'or':
-        return node.children.map((c) => this.expr(c)).reduceRight((rest, first) => (ctx) => first(ctx) || rest(ctx));
-      case 'not': {
-        const inner = this.expr(node.child);
-        return (ctx) => !inner(ctx);
-      }
       case 'identifier':
         throw new ConditionCompileError(`filter error: unexpected identifier '${node.name}'`, node.pos);
       case 'unary':
         return this.unary(node);
       case 'binary':
         return this.binary(node);
+      default:
+        throw new Error(`not a comparison: ${node.kind}`);
     }
   }
 
@@ -174,13 +172,11 @@ class Compiler {
     const { def } = resolved;
     const fieldArg = resolved.arg;
     const read = def.extract;
-    let get: Extractor = () => undefined;
-    if (read) {
-      const slot = this.slots.slotFor(`${this.catalog.source}\0${def.name}\0${fieldArg ?? ''}`);
-      const readEvent = (event: unknown) => normalise(read(event, fieldArg));
-      get = (ctx) => ctx.field(slot, readEvent);
-    }
-    return { get, type: def.type, isList: def.isList, field: def, plain: true, text };
+    if (!read) return { get: () => undefined, type: def.type, isList: def.isList, field: def, plain: true, text };
+    const slot = this.slots.slotFor(`${this.catalog.source}\0${def.name}\0${fieldArg ?? ''}`);
+    const readEvent = (event: unknown) => normalise(read(event, fieldArg));
+    const get: Extractor = (ctx) => ctx.field(slot, readEvent);
+    return { get, memo: { slot, read: readEvent }, type: def.type, isList: def.isList, field: def, plain: true, text };
   }
 
   private transformerList(children: TransformerArg[]): Typed {
@@ -343,27 +339,22 @@ class Compiler {
     this.fail(`filter error: ${mismatch}`, pos);
   }
 
-  private unary(node: UnaryCheck): Filter {
+  private unary(node: UnaryCheck): Check {
     const left = this.operand(node.left);
     this.checkOperator(left, 'exists', node.pos);
-    const get = left.get;
-    return (ctx) => present(get(ctx));
+    return { kind: 'exists', get: left.get, memo: left.memo };
   }
 
-  private binary(node: BinaryCheck): Filter {
+  private binary(node: BinaryCheck): Check {
     const left = this.operand(node.left);
     this.checkOperator(left, node.op, node.pos);
     const [op, modifier] = node.op.split(' ') as [string, ('oneof' | 'anyof' | 'allof') | undefined];
     const right = node.right;
-    if (right.kind === 'field' || right.kind === 'transformer') return this.fieldToField(left, op, right, node.pos);
+    if (right.kind === 'field' || right.kind === 'transformer') return { kind: 'filter', filter: this.fieldToField(left, op, right, node.pos) };
     const values = right.kind === 'list' ? right.values : [right.value];
     for (const v of values) this.warnAboutValue(op, v, right.pos);
     const test = this.valueTest(left, op, values, modifier, node.pos);
-    const get = left.get;
-    return (ctx) => {
-      const v = get(ctx);
-      return v !== undefined && test(v);
-    };
+    return { kind: 'test', get: left.get, memo: left.memo, test };
   }
 
   private fieldToField(left: Typed, op: string, rightNode: Operand, pos: Pos): Filter {
@@ -507,10 +498,6 @@ type Constant = string | number | boolean | Buffer | Ip | Subnet | RE2JS | RegEx
 
 function constant(value: string): Typed {
   return { get: () => value, type: 'PT_CHARBUF', isList: false, plain: false, text: value };
-}
-
-function present(v: FieldValue): boolean {
-  return v !== undefined && !(Array.isArray(v) && v.length === 0);
 }
 
 /** Extractors may return empty lists and nulls; both mean "no value". */

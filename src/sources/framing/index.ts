@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { InputDocument, InputError, type InputItem } from './items.js';
-import { splitConcatenated, splitLine, splitWhole, wholeDocument, type Format, type Piece } from './split.js';
+import { isBlank, splitConcatenated, splitLine, splitWhole, wholeDocument, type Format, type Piece } from './split.js';
 
 export { FORMATS, type Format } from './split.js';
 export { detectSource, toEvents, toEventBatches, unrecognised } from './events.js';
@@ -82,6 +82,12 @@ async function* filesUnder(dir: string, seen: Set<string>): AsyncGenerator<strin
   }
 }
 
+/**
+ * Bytes decoded into one string at a time. V8 makes strings above a few hundred KiB several
+ * times more slowly per byte than small ones (3-6 ns against 0.2 ns here), so big reads are
+ * decoded a slice at a time.
+ */
+const DECODE_BYTES = 64 * 1024;
 /** Files up to this size are read in one go (faster than a stream); bigger ones are streamed. */
 const WHOLE_FILE_BYTES = 64 * 1024 * 1024;
 /** Bigger files are read this much at a time. */
@@ -126,7 +132,9 @@ async function* text(stream: AsyncIterable<Buffer | string>): AsyncGenerator<str
   }
   const bytes: AsyncIterable<Buffer> = head[0] === 0x1f && head[1] === 0x8b ? Readable.from(all()).pipe(createGunzip()) : all();
   const decoder = new StringDecoder('utf8');
-  for await (const chunk of bytes) yield decoder.write(chunk);
+  for await (const chunk of bytes) {
+    for (let at = 0; at < chunk.length; at += DECODE_BYTES) yield decoder.write(chunk.subarray(at, at + DECODE_BYTES));
+  }
   const rest = decoder.end();
   if (rest) yield rest;
 }
@@ -148,7 +156,9 @@ async function* splitText(chunks: AsyncIterable<string>, format: Format): AsyncG
     let from = 0;
     for (let eol = buffer.indexOf('\n'); eol >= 0; eol = buffer.indexOf('\n', from)) {
       const line = buffer.slice(from, eol);
-      if (mode === 'auto' && line.trim() !== '') {
+      if (isBlank(line)) {
+        // nothing on this line
+      } else if (mode === 'auto') {
         const doc = wholeDocument(line);
         if (doc === undefined) {
           mode = 'concat';
@@ -156,8 +166,8 @@ async function* splitText(chunks: AsyncIterable<string>, format: Format): AsyncG
         }
         mode = 'jsonl';
         pieces.push({ doc, line: lineNo });
-      } else if (line.trim() !== '') {
-        pieces.push(...splitLine(line, lineNo));
+      } else {
+        splitLine(line, lineNo, pieces);
       }
       lineNo++;
       from = eol + 1;
@@ -165,15 +175,12 @@ async function* splitText(chunks: AsyncIterable<string>, format: Format): AsyncG
     buffer = buffer.slice(from);
     if (pieces.length > 0) yield pieces;
   }
-  const rest: Iterable<Piece> =
-    mode === 'auto'
-      ? lastDocuments(buffer, lineNo)
-      : mode === 'jsonl'
-        ? (buffer.trim() !== '' ? splitLine(buffer, lineNo) : [])
-        : mode === 'json'
-          ? splitWhole(buffer)
-          : splitConcatenated(buffer, lineNo);
-  const pieces = [...rest];
+  const pieces: Piece[] = [];
+  if (mode === 'jsonl') {
+    if (!isBlank(buffer)) splitLine(buffer, lineNo, pieces);
+  } else {
+    pieces.push(...(mode === 'auto' ? lastDocuments(buffer, lineNo) : mode === 'json' ? splitWhole(buffer) : splitConcatenated(buffer, lineNo)));
+  }
   if (pieces.length > 0) yield pieces;
 }
 

@@ -127,18 +127,24 @@ export function* splitConcatenated(text: string, firstLine = 1): Generator<Piece
   }
 }
 
-/** The documents of one line of JSON lines (normally one; concatenated ones are split). */
-export function* splitLine(line: string, lineNo: number): Generator<Piece> {
+/** True when the text has nothing but JSON whitespace (a blank line). */
+export function isBlank(text: string, from = 0, to = text.length): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Adds the documents of one line of JSON lines to `out` (normally one; concatenated ones are split). */
+export function splitLine(line: string, lineNo: number, out: Piece[]): void {
   try {
-    const doc = JSON.parse(line);
+    const doc = JSON.parse(line) as unknown;
     if (doc !== null && typeof doc === 'object') {
-      yield { doc, line: lineNo };
+      out.push({ doc, line: lineNo });
       return;
     }
   } catch {
     // Located below by the general splitter, which also takes several documents on a line.
   }
-  yield* splitConcatenated(line, lineNo);
+  for (const piece of splitConcatenated(line, lineNo)) out.push(piece);
 }
 
 /** The whole text as one JSON document. */
