@@ -26,7 +26,7 @@ export interface ChunkResult {
   events: number;
   alerts: Alert[];
   /** Input errors: `line` is relative to the chunk's first line (1-based). */
-  errors: Array<{ line: number; message: string }>;
+  errors: Array<{ line: number; column?: number; message: string }>;
   /** For each alert, its line relative to the chunk. */
   alertLines: number[];
 }
@@ -135,7 +135,7 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
     r.alerts.forEach((alert, i) => {
       alert.vigil = { ...alert.vigil!, origin: `${file}:${lineBase + r.alertLines[i]!}` };
     });
-    const errors = r.errors.map((e) => `${file}:${lineBase + e.line}: ${e.message}`);
+    const errors = r.errors.map((e) => `${file}:${lineBase + e.line}${e.column === undefined ? '' : `:${e.column}`}: ${e.message}`);
     lineBase += lines;
     return { events: r.events, alerts: r.alerts, errors, readAt };
   };

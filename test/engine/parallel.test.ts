@@ -45,15 +45,18 @@ test('worker threads raise exactly the alerts of one thread, in the same order, 
   }
 });
 
-test('a malformed line is reported with its line number and the lines around it are evaluated', async () => {
+test('a malformed line is reported as one thread reports it, and the lines around it are evaluated', async () => {
   const file = join(dir, 'broken.jsonl');
   const lines = readFileSync(join(dir, 'k8s.jsonl'), 'utf8').split('\n').slice(0, 3000);
   lines.splice(1500, 0, '{"kind": "Event", "auditID": ');
+  lines.splice(2200, 0, '{"kind": "Pod"}');
   writeFileSync(file, lines.join('\n'));
   appendFileSync(file, '\n');
   const many = await parallel(file, [officialK8s], 2);
-  assert.equal(many.errors.length, 1);
-  assert.match(many.errors[0]!, /broken\.jsonl:1501: invalid JSON/);
+  assert.equal(many.errors.length, 2);
+  assert.match(many.errors[0]!, /broken\.jsonl:1501:\d+: JSON document is not terminated/);
+  assert.match(many.errors[1]!, /broken\.jsonl:2201: data not recognized as a k8s audit event/);
   const one = await single(file, [officialK8s]);
+  assert.deepEqual(many.errors, one.errors);
   assert.deepEqual(many.alerts.map((a) => a.vigil!.origin), one.alerts.map((a) => a.vigil!.origin));
 });
