@@ -123,7 +123,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     assert.deepEqual(summary(await findings(service, 'status=open')), ['drift/public-access-block-weakened account:111122223333', 'drift/public-access-block-weakened s3.bucket:acme-data']);
     assert.equal((await get(`${service.url}/api/findings?kind=nonsense`)).status, 400);
     assert.equal((await get(`${service.url}/api/findings?colour=red`)).status, 400);
-    assert.deepEqual((await get(`${service.url}/healthz`)).body.drift, { events: 6, changes: 5, unreadable: 0, alerts: 3 });
+    assert.deepEqual((await get(`${service.url}/healthz`)).body.drift, { events: 6, changes: 5, unreadable: 0, alerts: 3, refreshes: 0, refreshFailed: 0 });
 
     // Shutdown writes the snapshot back; the next start finds the same drift and adds nothing.
     await service.close();
