@@ -108,8 +108,9 @@ export async function userResource(ctx: Ctx, u: UserFields): Promise<Resource> {
 
 export async function readUser(ctx: Ctx, UserName: string): Promise<Resource> {
   const iam = ctx.client(IAMClient);
-  const [user, attached, inline, groups] = await Promise.all([
-    ctx.attempt(`iam:GetUser ${UserName}`, () => iam.send(new GetUserCommand({ UserName }))),
+  // First whether it exists at all, then the rest.
+  const user = await ctx.attempt(`iam:GetUser ${UserName}`, () => iam.send(new GetUserCommand({ UserName })));
+  const [attached, inline, groups] = await Promise.all([
     ctx.attempt(`iam:ListAttachedUserPolicies ${UserName}`, () => all(paginateListAttachedUserPolicies({ client: iam }, { UserName }))),
     ctx.attempt(`iam:ListUserPolicies ${UserName}`, () => all(paginateListUserPolicies({ client: iam }, { UserName }))),
     ctx.attempt(`iam:ListGroupsForUser ${UserName}`, () => all(paginateListGroupsForUser({ client: iam }, { UserName }))),
@@ -179,8 +180,8 @@ export function roleResource(r: RoleFields): Resource {
 
 export async function readRole(ctx: Ctx, RoleName: string): Promise<Resource> {
   const iam = ctx.client(IAMClient);
-  const [role, attached, inline] = await Promise.all([
-    ctx.attempt(`iam:GetRole ${RoleName}`, () => iam.send(new GetRoleCommand({ RoleName }))),
+  const role = await ctx.attempt(`iam:GetRole ${RoleName}`, () => iam.send(new GetRoleCommand({ RoleName })));
+  const [attached, inline] = await Promise.all([
     ctx.attempt(`iam:ListAttachedRolePolicies ${RoleName}`, () => all(paginateListAttachedRolePolicies({ client: iam }, { RoleName }))),
     ctx.attempt(`iam:ListRolePolicies ${RoleName}`, () => all(paginateListRolePolicies({ client: iam }, { RoleName }))),
   ]);
