@@ -15,7 +15,7 @@ export interface AwsCollectOptions {
   /** One endpoint for every service (LocalStack, a recorded-response server). */
   endpoint?: string;
   credentials?: NonNullable<ConstructorParameters<typeof STSClient>[0]>['credentials'];
-  /** Passed to every client, e.g. `{ httpAgent }`. */
+  /** Options of the SDK's Node HTTP handler, passed to every client, e.g. `{ httpAgent }`. */
   requestHandler?: unknown;
   /** Attempts per call, throttling included (SDK standard retry mode). */
   maxAttempts?: number;

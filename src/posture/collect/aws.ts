@@ -75,7 +75,9 @@ export interface AwsResourceReader {
 
 /** Resolves the credentials (a UserError when there are none) and returns a reader for their account. */
 export async function connectAwsReader(options: AwsCollectOptions = {}): Promise<AwsResourceReader> {
-  const clients = awsClients(options);
+  // A read that hangs must not hold its place among the service's reads for ever.
+  const requestHandler = { connectionTimeout: 5_000, requestTimeout: 30_000, ...(options.requestHandler as Record<string, unknown> | undefined) };
+  const clients = awsClients({ ...options, requestHandler });
   const account = await callerAccount(clients).catch((err: Error) => {
     clients.destroy();
     throw err;
