@@ -5,7 +5,7 @@
  * from where and how. What each API call does to the model is one entry in EVENT_TABLE.
  */
 import type { Finding } from '../records/index.js';
-import { parsePolicy, resourceKey, type Grant, type PolicyDocument, type Resource, type ResourceType, type SecurityGroupRule, type Snapshot } from './model.js';
+import { parsePolicy, resourceKey, type Grant, type PolicyDocument, type Resource, type ResourceRef, type ResourceType, type SecurityGroupRule, type Snapshot } from './model.js';
 import { cannedAcl, granteeName, normaliseRules, ruleKey } from './exposure.js';
 import { computeDrift } from './drift.js';
 import type { ExpectedState } from './expected.js';
@@ -44,7 +44,7 @@ export interface EventDrift {
   /** `type:id` of the resource the event changed; undefined when the event is not tracked or was ignored. */
   resourceKey?: string;
   /** That resource, to read again from the API: its type, id and region (its own, else the event's). */
-  resource?: { type: ResourceType; id: string; region?: string };
+  resource?: ResourceRef;
   /** Why nothing was evaluated (failed call, another account, an event that changes nothing tracked). */
   ignored?: string;
   actor: ChangeActor;

@@ -11,8 +11,8 @@ export { formatFindings, parseFormat, toAlert, FINDING_FORMATS, type FindingForm
 export { findingScope } from './store.js';
 export { POSTURE_CHECKS, runPosture, postureTable, type PostureCheck, type PostureReport, type CheckResult } from './checks.js';
 export { buildTrustGraph, trustTable, trustDot, type TrustGraph, type TrustNode, type TrustEdge } from './trust.js';
-import type { AwsCollectOptions, AwsResourceReader, CollectResult, ResourceRef } from './collect/aws.js';
-export type { AwsCollectOptions, AwsResourceReader, CollectResult, ResourceRef };
+import type { AwsCollectOptions, AwsResourceReader, CollectResult } from './collect/aws.js';
+export type { AwsCollectOptions, AwsResourceReader, CollectResult };
 
 /** Collects from AWS; the SDK is loaded on first use, so commands that read files start fast. */
 export async function collectAws(options: AwsCollectOptions = {}): Promise<CollectResult> {

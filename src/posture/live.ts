@@ -17,7 +17,7 @@ import { UserError } from '../util/errors.js';
 import { driftFromCloudTrailEvent, resourceDrift, type ChangeActor, type CloudTrailEvent, type EventDrift } from './cloudtrail.js';
 import { computeDrift } from './drift.js';
 import { loadExpected, type ExpectedState } from './expected.js';
-import { resourceKey, type Resource, type ResourceType, type Snapshot } from './model.js';
+import { resourceKey, type Resource, type ResourceRef, type Snapshot } from './model.js';
 import { loadSnapshot, snapshotJson } from './snapshot.js';
 import { findingScope } from './store.js';
 
@@ -45,7 +45,7 @@ export interface LiveDriftCounts {
 
 /** Reads one resource from the cloud's API; null when it no longer exists. */
 export interface ResourceReader {
-  read(ref: { type: ResourceType; id: string; region?: string }): Promise<Resource | null>;
+  read(ref: ResourceRef): Promise<Resource | null>;
   close(): void;
 }
 
@@ -61,7 +61,7 @@ const REFRESH_CONCURRENCY = 4;
 const REFRESH_QUEUE = 1000;
 
 interface RefreshJob {
-  ref: NonNullable<EventDrift['resource']>;
+  ref: ResourceRef;
   /** The latest event that changed the resource: the one its findings name. */
   event: VigilEvent;
 }

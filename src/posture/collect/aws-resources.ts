@@ -36,7 +36,7 @@ import { EC2Client, DescribeSecurityGroupsCommand, type IpPermission, type Secur
 import { CloudTrailClient, GetTrailCommand, GetTrailStatusCommand, type Trail } from '@aws-sdk/client-cloudtrail';
 import { GuardDutyClient, GetDetectorCommand, paginateListDetectors } from '@aws-sdk/client-guardduty';
 import { KMSClient, DescribeKeyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
-import { parsePolicy, type Grant, type PublicAccessBlock, type Resource, type ResourceType, type SecurityGroupRule } from '../model.js';
+import { parsePolicy, type Grant, type PublicAccessBlock, type Resource, type ResourceRef, type ResourceType, type SecurityGroupRule } from '../model.js';
 import { normaliseRules, granteeName } from '../exposure.js';
 import { all, iso, orNull, type Ctx } from './aws-context.js';
 
@@ -320,13 +320,6 @@ export async function readKmsKey(ctx: Ctx, KeyId: string, region: string): Promi
     region,
     attributes: { manager: customer ? 'CUSTOMER' : 'AWS', state: meta.KeyState ?? 'Unknown', ...(rotation ? { rotationEnabled: Boolean(rotation.KeyRotationEnabled) } : {}) },
   };
-}
-
-/** Which resource to read again: its kind, its id, and the region it lives in (or the event's). */
-export interface ResourceRef {
-  type: ResourceType;
-  id: string;
-  region?: string;
 }
 
 /** Reads one resource of each kind event-driven drift follows; null: it does not exist. */

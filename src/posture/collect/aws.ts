@@ -19,7 +19,7 @@ import { EC2Client, DescribeRegionsCommand, paginateDescribeSecurityGroups } fro
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { SecurityHubClient, DescribeHubCommand } from '@aws-sdk/client-securityhub';
 import { KMSClient, paginateListKeys } from '@aws-sdk/client-kms';
-import { parsePolicy, type Resource, type Snapshot } from '../model.js';
+import { parsePolicy, type Resource, type ResourceRef, type Snapshot } from '../model.js';
 import { newSnapshot } from '../snapshot.js';
 import { all, awsClients, awsContext, callerAccount, iso, mapLimit, orNull, unlessGone, type AwsCollectOptions, type Ctx } from './aws-context.js';
 import {
@@ -34,10 +34,9 @@ import {
   trailResource,
   userResource,
   RESOURCE_READERS,
-  type ResourceRef,
 } from './aws-resources.js';
 
-export type { AwsCollectOptions, ResourceRef };
+export type { AwsCollectOptions };
 
 export interface CollectResult {
   snapshot: Snapshot;
