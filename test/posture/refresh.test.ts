@@ -112,8 +112,10 @@ test('one resource of each kind read again through the SDK: changed attributes p
   ];
   for (const [type, id] of gone) assert.equal(await read(type, id, type === 'guardduty.detector' ? 'eu-west-1' : 'us-east-1'), null, `${type}:${id}`);
 
-  // A refusal is not "gone": the read fails and says why.
+  // A refusal is not "gone": the read fails and says why; so does throttling once the retries are spent.
   await assert.rejects(read('s3.bucket', 'acme-logs'), { name: 'AccessDenied' });
+  await assert.rejects(read('iam.user', 'busy'), { name: 'Throttling' });
+  assert.equal(server.requests.filter((r) => r.operation === 'GetUser' && r.params.UserName === 'busy').length, 2, 'retried (maxAttempts 2)');
   assert.ok(server.requests.every((r) => r.signed), 'SigV4 on every request');
   assert.deepEqual(server.requests.filter((r) => r.status === 404 && !['iam', 's3'].includes(r.service)), [], 'no request without a recorded answer');
   assert.ok(server.requests.some((r) => r.operation === 'GetTrail' && r.region === 'us-east-1'));
