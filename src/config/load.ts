@@ -203,19 +203,56 @@ export function loadConfig(inputs: ConfigInputs = {}): VigilConfig {
       pollers: pollers.filter((p) => p.enabled),
       shutdownGraceMs: get('server.shutdown_grace'),
       deadLetterRetryMs: get('delivery.dead_letter_retry'),
-      drift: driftOptions(get('drift.expected'), get('drift.snapshot'), get('drift.save_interval'), yaml),
+      drift: driftOptions(
+        {
+          expected: get('drift.expected'),
+          snapshot: get('drift.snapshot'),
+          saveIntervalMs: get('drift.save_interval'),
+          refresh: get('drift.refresh'),
+          endpoint: get('drift.aws_endpoint'),
+          region: get('drift.aws_region'),
+        },
+        yaml,
+      ),
     },
   };
 }
 
-/** Event-driven drift needs both states or neither; the files themselves are read (and checked) at start. */
-function driftOptions(expected: string[], snapshot: string | undefined, saveIntervalMs: number, yaml: YamlSource | undefined): ServiceOptions['drift'] {
-  if (!expected.length && snapshot === undefined) return undefined;
+interface DriftSettings {
+  expected: string[];
+  snapshot?: string;
+  saveIntervalMs: number;
+  refresh: 'off' | 'aws';
+  endpoint?: string;
+  region?: string;
+}
+
+/**
+ * Event-driven drift needs both states or neither, and its API settings need it; the files
+ * themselves are read (and checked) at start, and so are the AWS credentials.
+ */
+function driftOptions(s: DriftSettings, yaml: YamlSource | undefined): ServiceOptions['drift'] {
+  const fail = (given: string, message: string): never => {
+    const fromFile = yaml && getPath(yaml.value, given) !== undefined;
+    throw new UserError(fromFile ? yaml.place(given.split('.'), message) : message);
+  };
+  const { expected, snapshot } = s;
+  if (s.refresh === 'off') {
+    if (s.endpoint !== undefined) fail('drift.aws_endpoint', 'drift.aws_endpoint is set but drift.refresh is not aws');
+    if (s.region !== undefined) fail('drift.aws_region', 'drift.aws_region is set but drift.refresh is not aws');
+  }
+  if (!expected.length && snapshot === undefined) {
+    if (s.refresh !== 'off') fail('drift.refresh', 'drift.refresh is set but drift.expected and drift.snapshot are not: there is no event-driven drift to refresh');
+    return undefined;
+  }
   if (!expected.length || snapshot === undefined) {
     const [given, missing] = expected.length ? ['drift.expected', 'drift.snapshot'] : ['drift.snapshot', 'drift.expected'];
-    const fromFile = yaml && getPath(yaml.value, given) !== undefined;
-    const message = `${given} is set but ${missing} is not: event-driven drift needs the expected state and the actual-state snapshot`;
-    throw new UserError(fromFile ? yaml.place(given.split('.'), message) : message);
+    fail(given, `${given} is set but ${missing} is not: event-driven drift needs the expected state and the actual-state snapshot`);
   }
-  return { expected, snapshot, saveIntervalMs };
+  return {
+    expected,
+    snapshot: snapshot!,
+    saveIntervalMs: s.saveIntervalMs,
+    ...(s.refresh === 'aws' ? { refresh: { ...(s.endpoint ? { endpoint: s.endpoint } : {}), ...(s.region ? { region: s.region } : {}) } } : {}),
+  };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_RULES_DIR, EXAMPLES_DIR } from '../util/paths.js';
-import { duration, int, list, priority, size, string, type Kind } from './values.js';
+import { duration, int, list, oneOf, priority, size, string, type Kind } from './values.js';
 
 /** One setting of `vigil serve`: in vigil.yaml at `path`, as `--flag`, and as an environment variable. */
 export interface OptionDef {
@@ -40,6 +40,9 @@ export const OPTIONS: OptionDef[] = [
   { path: 'dead_letter', kind: string, default: './vigil-dead-letter.jsonl', help: 'where undeliverable alerts are kept' },
   { path: 'drift.expected', kind: list, default: [], help: 'event-driven drift: expected state (Terraform state files or directories, declared inventory YAML)' },
   { path: 'drift.snapshot', kind: string, default: undefined, help: 'event-driven drift: actual-state snapshot kept up to date from CloudTrail events (written back)' },
+  { path: 'drift.refresh', kind: oneOf('off', 'aws'), default: 'off', help: 'event-driven drift: off, or aws: after each change event, read the resource again from the AWS API (credentials from the standard AWS chain)' },
+  { path: 'drift.aws_endpoint', kind: string, default: undefined, help: 'drift.refresh: one endpoint for every AWS service (LocalStack, a test server)' },
+  { path: 'drift.aws_region', kind: string, default: undefined, help: 'drift.refresh: region of the global AWS calls (default: AWS_REGION, else us-east-1)' },
   { path: 'drift.save_interval', kind: duration, default: 60_000, help: 'how often the updated drift snapshot is written back (0: at shutdown only)' },
   { path: 'auth.ingest_token', kind: string, default: undefined, secret: true, env: 'VIGIL_INGEST_TOKEN', help: 'bearer token for /ingest' },
   { path: 'auth.api_token', kind: string, default: undefined, secret: true, env: 'VIGIL_API_TOKEN', help: 'bearer token for /api' },

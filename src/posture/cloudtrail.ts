@@ -5,7 +5,7 @@
  * from where and how. What each API call does to the model is one entry in EVENT_TABLE.
  */
 import type { Finding } from '../records/index.js';
-import { parsePolicy, resourceKey, type Grant, type PolicyDocument, type Resource, type ResourceType, type SecurityGroupRule, type Snapshot } from './model.js';
+import { parsePolicy, resourceKey, type Grant, type PolicyDocument, type Resource, type ResourceRef, type ResourceType, type SecurityGroupRule, type Snapshot } from './model.js';
 import { cannedAcl, granteeName, normaliseRules, ruleKey } from './exposure.js';
 import { computeDrift } from './drift.js';
 import type { ExpectedState } from './expected.js';
@@ -43,6 +43,8 @@ export interface ChangeActor {
 export interface EventDrift {
   /** `type:id` of the resource the event changed; undefined when the event is not tracked or was ignored. */
   resourceKey?: string;
+  /** That resource, to read again from the API: its type, id and region (its own, else the event's). */
+  resource?: ResourceRef;
   /** Why nothing was evaluated (failed call, another account, an event that changes nothing tracked). */
   ignored?: string;
   actor: ChangeActor;
@@ -263,10 +265,22 @@ export function driftFromCloudTrailEvent(event: CloudTrailEvent, expected: Expec
   const resources = snapshot.resources.filter((x) => resourceKey(x) !== key);
   if (next) resources.push(next);
   const updated: Snapshot = { ...snapshot, resources };
-  const findings = computeDrift(expected, updated, { now: options.now ?? new Date(event.eventTime), only: new Set([key]) }).map((f) => ({
+  const region = next?.region ?? current?.region ?? event.awsRegion;
+  return {
+    resourceKey: key,
+    resource: { type: effect.type, id, ...(region ? { region } : {}) },
+    actor,
+    snapshot: updated,
+    findings: resourceDrift(key, expected, updated, event, options.now),
+  };
+}
+
+/** The drift of one resource of `snapshot` now, each finding naming the event that changed it: who, when, from where, how. */
+export function resourceDrift(key: string, expected: ExpectedState, snapshot: Snapshot, event: CloudTrailEvent, now = new Date(event.eventTime)): Finding[] {
+  const actor = actorOf(event);
+  return computeDrift(expected, snapshot, { now, only: new Set([key]) }).map((f) => ({
     ...f,
     description: `${f.description} (${event.eventName} by ${actor.who} at ${actor.when} from ${actor.sourceIp ?? 'an unknown address'}${actor.region ? ` in ${actor.region}` : ''})`,
     details: { ...f.details, cloudtrail: actor },
   }));
-  return { resourceKey: key, actor, snapshot: updated, findings };
 }

@@ -43,6 +43,9 @@ export interface Resource {
   attributes: Record<string, unknown>;
 }
 
+/** Which resource, to read it again: its kind, its id, and the region it lives in (when it has one). */
+export type ResourceRef = Pick<Resource, 'type' | 'id' | 'region'>;
+
 export interface Snapshot {
   schema: typeof SNAPSHOT_SCHEMA;
   provider: Provider;

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Pipeline } from '../engine/index.js';
 import type { Dispatcher } from '../outputs/index.js';
+import type { LiveDrift } from '../posture/index.js';
 
 /** Why a request was refused; each is counted in vigil_requests_rejected_total. */
 export type RejectReason =
@@ -34,7 +35,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(pipeline: Pipeline, dispatcher: Dispatcher) {
+  constructor(pipeline: Pipeline, dispatcher: Dispatcher, drift?: Pick<LiveDrift, 'counts' | 'refreshing'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
     type Values = Array<[Record<string, string>, number]>;
     // Counts the pipeline and the outputs keep themselves, read at scrape time.
@@ -63,6 +64,16 @@ export class Metrics {
     mirror('counter', 'vigil_output_dead_lettered_total', 'Alerts kept in the dead-letter file, by output and reason', ['output', 'reason'], () =>
       dispatcher.deliveries.flatMap((d) => Object.entries(d.counts.deadLettered).map(([reason, n]): [Record<string, string>, number] => [{ output: d.name, reason }, n])),
     );
+    if (drift) {
+      const counts = drift.counts;
+      mirror('counter', 'vigil_drift_events_total', 'CloudTrail events seen by event-driven drift', [], () => one(counts.events));
+      mirror('counter', 'vigil_drift_changes_total', 'Events that changed a tracked resource (its drift re-evaluated)', [], () => one(counts.changes));
+      mirror('counter', 'vigil_drift_unreadable_total', 'Events that could not be read as CloudTrail records', [], () => one(counts.unreadable));
+      mirror('counter', 'vigil_drift_alerts_total', 'Alerts raised for new or worsened drift', [], () => one(counts.alerts));
+      mirror('counter', 'vigil_drift_refreshes_total', 'Changed resources read again from the cloud API', [], () => one(counts.refreshes));
+      mirror('counter', 'vigil_drift_refresh_failures_total', 'API reads that failed; the event result stands', [], () => one(counts.refreshFailed));
+      mirror('gauge', 'vigil_drift_refresh_queue_depth', 'Changed resources waiting for or in an API read', [], () => one(drift.refreshing));
+    }
   }
 
   reject(reason: RejectReason): void {

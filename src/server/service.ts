@@ -6,7 +6,7 @@ import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../ou
 import type { Alert } from '../records/index.js';
 import { autoSource, InputError, readInputs, toEvents, type Source, type VigilEvent } from '../sources/index.js';
 import { openAlertStore, openFindingStore, type AlertStore, type FindingStore } from '../store/index.js';
-import { LiveDrift, type LiveDriftOptions } from '../posture/index.js';
+import { connectAwsReader, LiveDrift, type AwsCollectOptions, type LiveDriftOptions } from '../posture/index.js';
 import { UserError } from '../util/errors.js';
 import { buildApp } from './app.js';
 import { authSummary, type AuthOptions } from './auth.js';
@@ -35,6 +35,8 @@ export interface ServiceOptions {
   drift?: LiveDriftOptions & {
     /** How often the updated snapshot is written back (and at shutdown); 0: only at shutdown. */
     saveIntervalMs: number;
+    /** Read each changed resource again from the AWS API with these settings (credentials from the standard chain). */
+    refresh?: AwsCollectOptions;
   };
 }
 
@@ -67,18 +69,27 @@ const RETENTION_SWEEP_MS = 3_600_000;
 export async function startService(options: ServiceOptions, parts: ServiceParts): Promise<Service> {
   const log = parts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const driftState = options.drift && LiveDrift.load(options.drift);
-  const store = await openAlertStore(options.store);
+  const reader = driftState && options.drift!.refresh && (await awsReaderFor(options.drift!.snapshot, driftState.snapshot.account, options.drift!.refresh));
+  const store = await openAlertStore(options.store).catch((err: Error) => {
+    reader?.close();
+    throw err;
+  });
   const findings = await openFindingStore(options.store).catch(async (err: Error) => {
+    reader?.close();
     await store.close();
     throw err;
   });
-  const drift = driftState && new LiveDrift(driftState.expected, driftState.snapshot, options.drift!.snapshot, findings);
+  // Alerts of API reads come after the events' own, so the dispatcher (made below) is there for them.
+  const refresh = reader ? { reader, publish: (alerts: Alert[]) => dispatcher.publish(alerts), log } : undefined;
+  const drift = driftState && new LiveDrift(driftState.expected, driftState.snapshot, options.drift!.snapshot, findings, refresh);
   if (drift) {
     const counts = await drift.reconcileAll().catch(async (err: Error) => {
+      reader?.close();
       await Promise.all([store.close(), findings.close()]);
       throw err;
     });
     log(`vigil: drift: following CloudTrail against ${driftState.expected.sources.length} expected-state files; ${counts.open} open drift findings in ${options.drift!.snapshot} (new ${counts.new}, fixed ${counts.fixed})`);
+    if (reader) log(`vigil: drift: each changed resource is read again from the AWS API (account ${reader.account})`);
   }
   const dispatcher = createDispatcher(options.outputs, { store });
   const pipeline = new Pipeline(
@@ -90,7 +101,7 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     },
     options.pipeline,
   );
-  const metrics = new Metrics(pipeline, dispatcher);
+  const metrics = new Metrics(pipeline, dispatcher, drift);
   const pollers = new PollerRunner(
     (options.pollers ?? []).map((config) => ({ poller: createPoller(config), timing: config.timing })),
     { pipeline, position: (stream) => store.checkpoint(stream), findSource: parts.findSource, log },
@@ -127,6 +138,7 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     await app.listen({ host: options.host, port: options.port });
   } catch (err) {
     await pollers.stop();
+    await drift?.stop(0);
     await dispatcher.close(0);
     await store.close();
     await findings.close();
@@ -182,12 +194,25 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
         await app.close();
         clearInterval(sweep);
         await pipeline.drain();
+        await drift?.stop(options.shutdownGraceMs);
         saveDrift();
         await dispatcher.close(options.shutdownGraceMs);
         await store.close();
         await findings.close();
       })()),
   };
+}
+
+/** The AWS reader of drift.refresh, for the snapshot's own account: a problem with the credentials is a one-line start-up error. */
+async function awsReaderFor(file: string, account: string, settings: AwsCollectOptions) {
+  const reader = await connectAwsReader(settings).catch((err: Error) => {
+    throw err instanceof UserError ? new UserError(`drift.refresh: ${err.message}`) : err;
+  });
+  if (reader.account !== account) {
+    reader.close();
+    throw new UserError(`drift.refresh: the AWS credentials are for account ${reader.account}, but ${file} is a snapshot of account ${account}`);
+  }
+  return reader;
 }
 
 const REPLAY_CHUNK = 500;

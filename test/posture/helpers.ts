@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CloudTrailEvent } from '../../src/posture/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root (tests run from dist/test/posture). */
@@ -48,3 +49,21 @@ export const PUBLIC_READ_ACL = {
     },
   },
 };
+
+/** A CloudTrail record of one call by mallory (made by hand: the dataset lacks most of these calls). */
+export function cloudTrailCall(eventName: string, eventSource: string, requestParameters: Record<string, unknown>, extra: Partial<CloudTrailEvent> = {}): CloudTrailEvent {
+  return {
+    eventName,
+    eventSource,
+    eventTime: '2026-11-25T09:30:00Z',
+    eventID: `hand-made-${eventName}-${JSON.stringify(requestParameters).length}`,
+    awsRegion: 'eu-west-1',
+    sourceIPAddress: '198.51.100.23',
+    userAgent: '[aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0]',
+    recipientAccountId: '111122223333',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', userName: 'mallory', accessKeyId: 'AKIAMALLORY0EXAMPLE' },
+    requestParameters,
+    responseElements: null,
+    ...extra,
+  };
+}

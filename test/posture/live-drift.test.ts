@@ -10,25 +10,11 @@ import { runService, type Service } from '../../src/server/index.js';
 import { openAlertStore, openFindingStore, type StoredAlert } from '../../src/store/index.js';
 import { get, post } from '../server/fixture.js';
 import { createPostgresDatabase } from '../store/databases.js';
-import { cloudtrailDir, fixture, PUBLIC_READ_ACL, root, tempDir, vigil } from './helpers.js';
+import { cloudTrailCall, cloudtrailDir, fixture, PUBLIC_READ_ACL, root, tempDir, vigil } from './helpers.js';
 
 /** A CloudTrail record as S3 writes it, made by hand (the dataset has no PutBucketAcl). */
-function s3Call(eventName: string, requestParameters: Record<string, unknown>, extra: Partial<CloudTrailEvent> = {}): CloudTrailEvent {
-  return {
-    eventName,
-    eventSource: 's3.amazonaws.com',
-    eventTime: '2026-11-25T09:30:00Z',
-    eventID: `hand-made-${eventName}-${JSON.stringify(requestParameters).length}`,
-    awsRegion: 'eu-west-1',
-    sourceIPAddress: '198.51.100.23',
-    userAgent: '[aws-cli/2.15.0 Python/3.11.6 Linux/6.5.0]',
-    recipientAccountId: '111122223333',
-    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/mallory', userName: 'mallory', accessKeyId: 'AKIAMALLORY0EXAMPLE' },
-    requestParameters,
-    responseElements: null,
-    ...extra,
-  } as CloudTrailEvent;
-}
+const s3Call = (eventName: string, requestParameters: Record<string, unknown>, extra: Partial<CloudTrailEvent> = {}) =>
+  cloudTrailCall(eventName, 's3.amazonaws.com', requestParameters, extra);
 
 const PUBLIC_READ = PUBLIC_READ_ACL;
 
@@ -123,7 +109,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     assert.deepEqual(summary(await findings(service, 'status=open')), ['drift/public-access-block-weakened account:111122223333', 'drift/public-access-block-weakened s3.bucket:acme-data']);
     assert.equal((await get(`${service.url}/api/findings?kind=nonsense`)).status, 400);
     assert.equal((await get(`${service.url}/api/findings?colour=red`)).status, 400);
-    assert.deepEqual((await get(`${service.url}/healthz`)).body.drift, { events: 6, changes: 5, unreadable: 0, alerts: 3 });
+    assert.deepEqual((await get(`${service.url}/healthz`)).body.drift, { events: 6, changes: 5, unreadable: 0, alerts: 3, refreshes: 0, refreshFailed: 0 });
 
     // Shutdown writes the snapshot back; the next start finds the same drift and adds nothing.
     await service.close();
