@@ -19,6 +19,7 @@ function engineRule(rule: CompiledRule): EngineRule {
     source: rule.source,
     tags: rule.tags,
     filter: rule.filter!,
+    plan: rule.plan,
     condition: rule.condition,
     render: (ctx) => {
       const { text, values } = rule.output.apply(ctx.event);

@@ -1,5 +1,5 @@
 import { hostname as osHostname } from 'node:os';
-import { EvalContext, SlotTable, type Expr, type Filter } from '../rules/condition/index.js';
+import { EvalContext, matcherOf, SlotTable, type Expr, type Filter, type Matcher, type Plan } from '../rules/condition/index.js';
 import type { FieldValue } from '../rules/fields.js';
 import { requiredValues } from './type-index.js';
 import { atLeast, displayPriority, type Alert, type Priority } from '../records/index.js';
@@ -13,6 +13,8 @@ export interface EngineRule {
   source: string;
   tags: string[];
   filter: Filter;
+  /** The filter's structure, which lets the engine join it with the other rules' (matcherOf). */
+  plan?: Plan;
   /** The expanded condition, which lets the engine index the rule by event type. */
   condition?: Expr;
   /** The alert text and the fields it shows, for the event in `ctx`. */
@@ -37,30 +39,38 @@ export interface TypeField {
   read: (event: VigilEvent) => FieldValue;
 }
 
+/** Rules in load order, and one function that tells which of them an event meets. */
+class RuleGroup {
+  readonly match: Matcher;
+  constructor(readonly rules: EngineRule[]) {
+    this.match = matcherOf(rules.map((r) => r.plan ?? r.filter));
+  }
+}
+
 /** The rules of one source, with an index from event type to the rules that can match it. */
 class SourceRules {
-  private readonly byType = new Map<string, EngineRule[]>();
-  private readonly anyType: EngineRule[];
+  private readonly byType = new Map<string, RuleGroup>();
+  private readonly anyType: RuleGroup;
 
   constructor(
-    private readonly rules: EngineRule[],
+    rules: EngineRule[],
     private readonly typeField: TypeField | undefined,
   ) {
     if (!typeField) {
-      this.anyType = rules;
+      this.anyType = new RuleGroup(rules);
       return;
     }
     const required = rules.map((r) => (r.condition ? requiredValues(r.condition, typeField.name) : undefined));
-    this.anyType = rules.filter((_, i) => required[i] === undefined);
+    this.anyType = new RuleGroup(rules.filter((_, i) => required[i] === undefined));
     const values = new Set(required.flatMap((set) => (set ? [...set] : [])));
     for (const value of values) {
-      this.byType.set(value, rules.filter((_, i) => required[i] === undefined || required[i]!.has(value)));
+      this.byType.set(value, new RuleGroup(rules.filter((_, i) => required[i] === undefined || required[i]!.has(value))));
     }
   }
 
-  /** The rules, in load order, that can match this event. */
-  candidates(event: VigilEvent): EngineRule[] {
-    if (!this.typeField) return this.rules;
+  /** The rules that can match this event. */
+  candidates(event: VigilEvent): RuleGroup {
+    if (!this.typeField) return this.anyType;
     const type = this.typeField.read(event);
     return (typeof type === 'string' && this.byType.get(type)) || this.anyType;
   }
@@ -75,6 +85,7 @@ export class Engine {
   private readonly bySource = new Map<string, SourceRules>();
   private readonly ctx: EvalContext;
   private readonly hostname: string;
+  private readonly matched: number[] = [];
 
   constructor(
     rules: EngineRule[],
@@ -103,16 +114,15 @@ export class Engine {
   evaluate(event: VigilEvent): Alert[] {
     const sourceRules = this.bySource.get(event.source);
     if (!sourceRules) return [];
-    const rules = sourceRules.candidates(event);
-    if (rules.length === 0) return [];
+    const group = sourceRules.candidates(event);
+    if (group.rules.length === 0) return [];
     const ctx = this.ctx;
     ctx.reset(event);
-    let alerts: Alert[] | undefined;
-    for (const rule of rules) {
-      if (!rule.filter(ctx)) continue;
-      (alerts ??= []).push(this.alert(rule, event));
-    }
-    return alerts ?? [];
+    const matched = this.matched;
+    matched.length = 0;
+    group.match(ctx, matched);
+    if (matched.length === 0) return [];
+    return matched.map((i) => this.alert(group.rules[i]!, event));
   }
 
   private alert(rule: EngineRule, event: VigilEvent): Alert {

@@ -14,37 +14,48 @@ export function nowNanos(): bigint {
 // (a checked `YYYY-MM-DDTHH:MM:SS`; the NUL never starts a time) and read only the fraction.
 let lastSecond = '\0';
 let lastSecondNs = 0n;
+/** The last second's seconds since the epoch in decimal, or '' before 1970-01-01T00:00:01. */
+let lastSecondDecimal = '';
 const UTC_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 const DOT = 0x2e;
 const ZULU = 0x5a;
+const NINE_ZEROS = '000000000';
 
 /** Parses an RFC 3339 time with up to nanosecond precision. */
 export function parseTimeNanos(text: string): bigint | undefined {
-  if (text.startsWith(lastSecond)) {
-    const fraction = utcFractionNanos(text);
-    if (fraction >= 0) return fraction === 0 ? lastSecondNs : lastSecondNs + BigInt(fraction);
-  }
+  const fraction = fractionInLastSecond(text);
+  if (fraction !== undefined) return lastSecondNs + BigInt(fraction);
   const ns = parseTimeSlowly(text);
   if (ns !== undefined && UTC_TIME.test(text)) {
     lastSecond = text.slice(0, 19);
     lastSecondNs = ns - (ns % 1_000_000_000n);
+    lastSecondDecimal = lastSecondNs > 0n ? (lastSecondNs / 1_000_000_000n).toString() : '';
   }
   return ns;
 }
 
-/** What follows the seconds of a UTC time (`Z`, `.123Z`, up to 9 digits) in nanoseconds; -1 for anything else. */
-function utcFractionNanos(text: string): number {
+/**
+ * The same time as decimal nanoseconds since the epoch (what the `*.rawtime` fields show),
+ * without big-integer arithmetic for a time in the last second parsed.
+ */
+export function decimalNanos(text: string): string | undefined {
+  const fraction = fractionInLastSecond(text);
+  if (fraction !== undefined && lastSecondDecimal !== '') return lastSecondDecimal + fraction;
+  return parseTimeNanos(text)?.toString();
+}
+
+/** For a UTC time in the last second parsed, its fraction (`Z`, `.5Z` … `.123456789Z`) as nine digits. */
+function fractionInLastSecond(text: string): string | undefined {
+  if (!text.startsWith(lastSecond)) return undefined;
   const end = text.length - 1;
-  if (text.charCodeAt(end) !== ZULU) return -1;
-  if (end === 19) return 0;
-  if (text.charCodeAt(19) !== DOT || end < 21 || end > 29) return -1;
-  let n = 0;
+  if (text.charCodeAt(end) !== ZULU) return undefined;
+  if (end === 19) return NINE_ZEROS;
+  if (text.charCodeAt(19) !== DOT || end < 21 || end > 29) return undefined;
   for (let i = 20; i < end; i++) {
-    const digit = text.charCodeAt(i) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    n = n * 10 + digit;
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
   }
-  return n * 10 ** (29 - end);
+  return text.slice(20, end) + NINE_ZEROS.slice(end - 20);
 }
 
 function parseTimeSlowly(text: string): bigint | undefined {

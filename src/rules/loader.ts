@@ -5,7 +5,7 @@
  */
 import {
   parseCondition, printCondition, compileCondition, ConditionSyntaxError, ConditionCompileError, SlotTable,
-  walk, type Expr, type Filter, type Pos,
+  walk, type Expr, type Filter, type Plan, type Pos,
 } from './condition/index.js';
 import { RuleSet, type Compiled, type CompiledMacro, type CompiledRule, type RuleSelection } from './ruleset.js';
 import type { FieldCatalog } from './fields.js';
@@ -172,6 +172,7 @@ class RuleCompiler {
       output,
       extraOutputFields,
       filter: catalog.evaluates ? condition.filter : undefined,
+      plan: catalog.evaluates ? condition.plan : undefined,
     };
   }
 
@@ -224,7 +225,7 @@ class RuleCompiler {
     }
   }
 
-  private compileCondition(r: RuleInfo, text: string, catalog: FieldCatalog): { ast: Expr; filter: Filter } | undefined {
+  private compileCondition(r: RuleInfo, text: string, catalog: FieldCatalog): { ast: Expr; filter: Filter; plan: Plan } | undefined {
     // Exceptions put the condition in parentheses: positions move by one.
     const shift = r.exceptions.length > 0 ? 1 : 0;
     const site = { at: (pos?: Pos) => locate(this.origins, r.condSite, pos, shift) };
@@ -238,7 +239,7 @@ class RuleCompiler {
     try {
       const compiled = compileCondition(ast, catalog, { slots: this.slots });
       for (const w of compiled.warnings) this.res.warn('LOAD_COMPILE_CONDITION', w.message, site.at(w.pos));
-      return { ast, filter: compiled.filter };
+      return { ast, filter: compiled.filter, plan: compiled.plan };
     } catch (err) {
       if (!(err instanceof ConditionCompileError)) throw err;
       if (r.skipIfUnknownFilter && isUnknownFieldError(err.reason)) {

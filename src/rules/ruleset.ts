@@ -2,7 +2,7 @@
  * Compiled rules and the rulesets that enable them, with Falco's enable/disable semantics
  * (falco falco_engine.cpp, indexable_ruleset.h) and plugin requirement checks.
  */
-import { printCondition, SlotTable, type Expr, type Filter } from './condition/index.js';
+import { printCondition, SlotTable, type Expr, type Filter, type Plan } from './condition/index.js';
 import type { Collector, PluginRequirement } from './collector.js';
 import type { CompiledList } from './expand.js';
 import type { CompiledOutput } from './output.js';
@@ -34,6 +34,8 @@ export interface CompiledRule {
   extraOutputFields: Record<string, { output: CompiledOutput; raw: boolean }>;
   /** The compiled condition, when the source evaluates events (see FieldCatalog.evaluates). */
   filter?: Filter;
+  /** The condition's structure over its compiled comparisons (see matcherOf). */
+  plan?: Plan;
 }
 
 export interface CompiledMacro {

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Scalar } from '../rules/fields.js';
-import { atPath, jsonText, own, type VigilEvent } from './event.js';
+import { atPath, jsonText, own, type Source, type VigilEvent } from './event.js';
 import { isoNanos, parseTimeNanos } from '../engine/time.js';
 
 /** Reads one field from an event's decoded JSON (and, for the few that need it, the event). */
@@ -72,6 +72,15 @@ export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => 
         const ev = event as VigilEvent;
         if (applies && !applies(ev.data)) return undefined;
         return readerFor(arg)?.(ev.data, ev);
+      },
+      reader: (arg) => {
+        const read = readerFor(arg);
+        if (!read) return () => undefined;
+        if (!applies) return (event) => read((event as VigilEvent).data, event as VigilEvent);
+        return (event) => {
+          const ev = event as VigilEvent;
+          return applies(ev.data) ? read(ev.data, ev) : undefined;
+        };
       },
     };
   });
@@ -155,6 +164,17 @@ export { own, jsonText };
 /** RFC 3339 time (up to nanoseconds) of an event member, in nanoseconds since the epoch. */
 export function rfc3339Ns(v: unknown): bigint | undefined {
   return typeof v === 'string' ? parseTimeNanos(v) : undefined;
+}
+
+/** A source's `time` and `timeText`, read from the RFC 3339 time in one member of the event. */
+export function timeIn(key: string): Required<Pick<Source, 'time' | 'timeText'>> {
+  return {
+    time: (event) => rfc3339Ns(own(event, key)),
+    timeText: (event) => {
+      const v = own(event, key);
+      return typeof v === 'string' ? v : undefined;
+    },
+  };
 }
 
 // ---- the event fields libsinsp gives every plugin source (evt.*)

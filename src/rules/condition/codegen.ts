@@ -1,14 +1,18 @@
 /**
- * The and/or/not structure of a condition as one generated function. A tree of closures
- * (one per and, or and not) shares a handful of call sites between every rule, so V8 can
- * neither predict nor inline them; one function per condition, whose every comparison is
- * called from a call site of its own, runs several times faster. Only names of the form
- * `f3`, `t3`, `r3` and slot numbers are written into the code: every value (field readers,
- * constants, tests) reaches it as an argument, never as text.
+ * Conditions as generated functions. A tree of closures (one per and, or and not) shares a
+ * handful of call sites between every rule, so V8 can neither predict nor inline them; a
+ * function per condition, whose every comparison is called from a call site of its own,
+ * runs several times faster. The rules an event may meet are further joined into one
+ * function in which a comparison that several rules make (`kevt`, `non_system_user`) is
+ * made once, its result kept in a local variable.
+ *
+ * Only names of the form `r3`, `t3`, `f3`, slot numbers and operators are written into the
+ * code: every value (field readers, constants, tests) reaches it as an argument, never as text.
  */
 import type { Expr } from './ast.js';
 import type { EvalContext, Extractor, Filter } from './compiler.js';
 import type { FieldValue } from '../fields.js';
+import { printCondition } from './printer.js';
 
 /** A field read as it is: its slot in the per-event memo, and how it is read on a miss. */
 export interface FieldRead {
@@ -25,48 +29,110 @@ export type Check =
   /** Anything else (field-to-field comparisons), as it is. */
   | { kind: 'filter'; filter: Filter };
 
+/** A condition's and/or/not structure over its compiled comparisons. */
+export type Plan =
+  | { kind: 'and' | 'or'; children: Plan[] }
+  | { kind: 'not'; child: Plan }
+  /** `key` is the comparison's canonical text: equal keys make equal comparisons. */
+  | { kind: 'check'; key: string; check: Check };
+
+/** Pushes the index of every condition (of those it was made from) that the event meets, in order. */
+export type Matcher = (ctx: EvalContext, matched: number[]) => void;
+
 /** A value is there unless it is missing or an empty list. */
 export function present(v: FieldValue): boolean {
   return v !== undefined && !(Array.isArray(v) && v.length === 0);
 }
 
-/** Compiles a condition: `compile` turns each comparison into a Check. */
-export function generateFilter(ast: Expr, compile: (node: Expr) => Check): Filter {
-  const names: string[] = ['present'];
-  const values: unknown[] = [present];
-  const bind = (prefix: string, value: unknown): string => {
-    const name = `${prefix}${values.length}`;
-    names.push(name);
-    values.push(value);
-    return name;
-  };
-  /** The expression that reads an operand: the memo directly for a plain field. */
-  const operand = (get: Extractor, memo: FieldRead | undefined): string =>
-    memo ? `ctx.field(${memo.slot}, ${bind('r', memo.read)})` : `${bind('f', get)}(ctx)`;
+/** The plan of a condition: `compile` turns each comparison into a Check. */
+export function planCondition(ast: Expr, compile: (node: Expr) => Check): Plan {
+  switch (ast.kind) {
+    case 'and':
+    case 'or':
+      return { kind: ast.kind, children: ast.children.map((c) => planCondition(c, compile)) };
+    case 'not':
+      return { kind: 'not', child: planCondition(ast.child, compile) };
+    default:
+      return { kind: 'check', key: printCondition(ast), check: compile(ast) };
+  }
+}
 
-  const emit = (node: Expr): string => {
-    switch (node.kind) {
-      case 'and':
-        return `(${node.children.map(emit).join(' && ')})`;
-      case 'or':
-        return `(${node.children.map(emit).join(' || ')})`;
-      case 'not':
-        return `!${emit(node.child)}`;
-      default: {
-        const check = compile(node);
-        switch (check.kind) {
-          case 'test':
-            return `((v = ${operand(check.get, check.memo)}) !== undefined && ${bind('t', check.test)}(v))`;
-          case 'exists':
-            return `present(${operand(check.get, check.memo)})`;
-          case 'filter':
-            return `${bind('c', check.filter)}(ctx)`;
-        }
-      }
-    }
+/** One condition as a function. */
+export function filterOf(plan: Plan): Filter {
+  const code = new Code();
+  const body = code.condition(plan, (check) => code.check(check));
+  return code.build(`return function condition(ctx) { let v; return ${body}; };`) as Filter;
+}
+
+/**
+ * Several conditions as one function: each comparison is made at most once per event, however
+ * many of the conditions make it, and only when a condition needs it (and/or still stop early).
+ * A condition given without a plan is called as it is.
+ */
+export function matcherOf(conditions: Array<Plan | Filter>): Matcher {
+  const code = new Code();
+  const memo = new Map<string, string>();
+  const remembered = (key: string, check: Check): string => {
+    let name = memo.get(key);
+    if (!name) memo.set(key, (name = `m${memo.size}`));
+    // undefined: not made yet for this event.
+    return `(${name} !== undefined ? ${name} : (${name} = ${code.check(check)}))`;
   };
-  const body = emit(ast);
-  // Generated from names only (see above).
-  const make = new Function(...names, `return function condition(ctx) { let v; return ${body}; };`) as (...args: unknown[]) => Filter;
-  return make(...values) as (ctx: EvalContext) => boolean;
+  const lines = conditions.map((c, i) => {
+    const test = typeof c === 'function' ? `${code.value('f', c)}(ctx)` : code.condition(c, (check, key) => remembered(key, check));
+    return `  if (${test}) matched.push(${i});`;
+  });
+  const locals = ['v', ...memo.values()].join(', ');
+  return code.build(`return function match(ctx, matched) {\n  let ${locals};\n${lines.join('\n')}\n};`) as Matcher;
+}
+
+/** Generated code and the values its names stand for. */
+class Code {
+  private readonly names: string[] = ['present'];
+  private readonly values: unknown[] = [present];
+
+  /** A name for a value the code uses. */
+  value(prefix: string, value: unknown): string {
+    const name = `${prefix}${this.values.length}`;
+    this.names.push(name);
+    this.values.push(value);
+    return name;
+  }
+
+  /** A condition's expression, each comparison written by `check`. */
+  condition(plan: Plan, check: (check: Check, key: string) => string): string {
+    switch (plan.kind) {
+      case 'and':
+        return `(${plan.children.map((c) => this.condition(c, check)).join(' && ')})`;
+      case 'or':
+        return `(${plan.children.map((c) => this.condition(c, check)).join(' || ')})`;
+      case 'not':
+        return `!${this.condition(plan.child, check)}`;
+      case 'check':
+        return check(plan.check, plan.key);
+    }
+  }
+
+  /** A comparison's expression (it uses the local `v`). */
+  check(check: Check): string {
+    switch (check.kind) {
+      case 'test':
+        return `((v = ${this.operand(check.get, check.memo)}) !== undefined && ${this.value('t', check.test)}(v))`;
+      case 'exists':
+        return `present(${this.operand(check.get, check.memo)})`;
+      case 'filter':
+        return `${this.value('f', check.filter)}(ctx)`;
+    }
+  }
+
+  /** Reads an operand: through the per-event memo directly for a plain field. */
+  private operand(get: Extractor, memo: FieldRead | undefined): string {
+    return memo ? `ctx.field(${memo.slot}, ${this.value('r', memo.read)})` : `${this.value('f', get)}(ctx)`;
+  }
+
+  build(body: string): unknown {
+    // Generated from names only (see above).
+    const make = new Function(...this.names, body) as (...values: unknown[]) => unknown;
+    return make(...this.values);
+  }
 }

@@ -11,7 +11,7 @@ import { byteLength, forRegex, stringToBytes, bytesToString } from './bytes.js';
 import { inSubnet, parseIp, parseSubnet, sameIp, type Ip, type Subnet } from '../../util/ip.js';
 import { TRANSFORMERS } from './parser.js';
 import { globToRegExp, pathPrefixMatch } from './match.js';
-import { generateFilter, type Check, type FieldRead } from './codegen.js';
+import { filterOf, planCondition, type Check, type FieldRead, type Plan } from './codegen.js';
 
 export class ConditionCompileError extends Error {
   constructor(
@@ -94,6 +94,8 @@ interface Typed {
 
 export interface CompiledCondition {
   filter: Filter;
+  /** Its structure over its compiled comparisons, to join it with other conditions (matcherOf). */
+  plan: Plan;
   warnings: CompileWarning[];
 }
 
@@ -120,8 +122,8 @@ const SERVICES: Record<string, number> = {
 
 export function compileCondition(ast: Expr, catalog: FieldCatalog, options: CompileOptions = {}): CompiledCondition {
   const compiler = new Compiler(catalog, options.slots ?? new SlotTable());
-  const filter = generateFilter(ast, (node) => compiler.check(node));
-  return { filter, warnings: compiler.warnings };
+  const plan = planCondition(ast, (node) => compiler.check(node));
+  return { filter: filterOf(plan), plan, warnings: compiler.warnings };
 }
 
 class Compiler {
@@ -174,7 +176,8 @@ class Compiler {
     const read = def.extract;
     if (!read) return { get: () => undefined, type: def.type, isList: def.isList, field: def, plain: true, text };
     const slot = this.slots.slotFor(`${this.catalog.source}\0${def.name}\0${fieldArg ?? ''}`);
-    const readEvent = (event: unknown) => normalise(read(event, fieldArg));
+    const bound = def.reader?.(fieldArg) ?? ((event: unknown) => read(event, fieldArg));
+    const readEvent = (event: unknown) => normalise(bound(event));
     const get: Extractor = (ctx) => ctx.field(slot, readEvent);
     return { get, memo: { slot, read: readEvent }, type: def.type, isList: def.isList, field: def, plain: true, text };
   }
@@ -558,6 +561,8 @@ function singleTest(op: string, type: string, c: Constant): (v: Scalar) => boole
     case 'regex':
       return (v) => (c as RE2JS).matches(forRegex(asString(v)));
     default: {
+      if (family === 'string' && (op === '=' || op === '==')) return (v) => asString(v) === c;
+      if (family === 'string' && op === '!=') return (v) => asString(v) !== c;
       const compare = scalarComparator(type);
       return (v) => compare(v, c, op);
     }

@@ -7,7 +7,7 @@ import { FieldCatalog, type FieldValue } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, eventFields, field, goString, indexArg, isObject, own, path, rfc3339Ns, text, toFieldDefs,
+  at, eventFields, field, goString, indexArg, isObject, own, path, timeIn, text, toFieldDefs,
   type Binder, type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -304,7 +304,7 @@ export function cloudtrailSource(options: ExtractionOptions = {}): Source {
     description: 'AWS CloudTrail records: log files, single records, EventBridge events; fields of the cloudtrail plugin',
     catalog: new FieldCatalog('aws_cloudtrail', [...toFieldDefs(fields), ...eventFields('cloudtrail', fields.find((f) => f.name === 'ct.info')), ...jsonFields]),
     frame: frameCloudTrail,
-    time: (event) => rfc3339Ns(own(event, 'eventTime')),
+    ...timeIn('eventTime'),
   };
 }
 

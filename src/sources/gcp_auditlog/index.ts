@@ -8,7 +8,7 @@ import { FieldCatalog } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, eventFields, field, goString, isObject, own, rfc3339Ns, text, toFieldDefs,
+  at, eventFields, field, goString, isObject, own, timeIn, text, toFieldDefs,
   type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -88,6 +88,6 @@ export function gcpAuditSource(options: ExtractionOptions = {}): Source {
     description: 'Google Cloud audit log entries: LogEntry with an AuditLog payload; fields of the gcpaudit plugin',
     catalog: new FieldCatalog('gcp_auditlog', [...toFieldDefs(gcpFields(options.falcoBugs ?? false)), ...eventFields('gcpaudit'), ...jsonFields]),
     frame: frameGcp,
-    time: (event) => rfc3339Ns(own(event, 'timestamp')),
+    ...timeIn('timestamp'),
   };
 }

@@ -22,7 +22,8 @@ function objectText(event: unknown): string {
 }
 
 function rawTime(event: unknown): string | undefined {
-  return (event as VigilEvent).timeNs?.toString();
+  const e = event as VigilEvent;
+  return 'timeDecimal' in e ? e.timeDecimal : e.timeNs?.toString();
 }
 
 function field(name: string, description: string, extract: FieldDef['extract'], keyed = false): FieldDef {

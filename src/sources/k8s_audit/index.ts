@@ -7,7 +7,7 @@ import { FieldCatalog, type Scalar } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, eventFields, field, indexArg, indexed, isObject, jsonText, nonEmpty, own, path, pick, rfc3339Ns, text, textList, toFieldDefs,
+  at, eventFields, field, indexArg, indexed, isObject, jsonText, nonEmpty, own, path, pick, timeIn, text, textList, toFieldDefs,
   type Binder, type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -340,7 +340,7 @@ export function k8sAuditSource(options: ExtractionOptions = {}): Source {
       ...jsonFields,
     ]),
     frame: frameK8s,
-    time: (event) => rfc3339Ns(own(event, 'stageTimestamp')),
+    ...timeIn('stageTimestamp'),
   };
 }
 

@@ -6,7 +6,7 @@ import { FieldCatalog } from '../../rules/fields.js';
 import type { Source, VigilEvent } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, eventFields, field, indexArg, isObject, jsonText, own, rfc3339Ns, textOrEmpty as text, toFieldDefs,
+  at, eventFields, field, indexArg, isObject, jsonText, own, rfc3339Ns, timeIn, textOrEmpty as text, toFieldDefs,
   type Binder, type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -190,6 +190,6 @@ export function oktaSource(options: OktaOptions = {}): Source {
       ...jsonFields,
     ]),
     frame: frameOkta,
-    time: (event) => rfc3339Ns(own(event, 'published')),
+    ...timeIn('published'),
   };
 }
