@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { detect, engineFor, evaluateInParallel, loadRuleFiles } from '../engine/index.js';
-import { formatMessage, type RuleSet } from '../rules/index.js';
+import { formatMessage, type CompiledRule, type RuleSet } from '../rules/index.js';
+import { walk } from '../rules/condition/index.js';
 import { readInputBatches } from '../sources/index.js';
 import { DEFAULT_RULES_DIR } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
@@ -54,7 +55,7 @@ export async function runDetection(opts: RunOptions): Promise<{ events: number; 
   let events = 0;
   let alerts = 0;
   let malformed = 0;
-  for await (const batch of opts.workers ? parallelBatches(opts) : singleBatches(opts, set)) {
+  for await (const batch of opts.workers ? parallelBatches(opts, set) : singleBatches(opts, set)) {
     events += batch.events;
     for (const error of batch.errors) process.stderr.write(`vigil: skipped ${error}\n`);
     malformed += batch.errors.length;
@@ -80,8 +81,12 @@ async function* singleBatches(opts: RunOptions, set: RuleSet): AsyncGenerator<Ba
   }
 }
 
-function parallelBatches(opts: RunOptions): AsyncGenerator<Batch> {
+function parallelBatches(opts: RunOptions, set: RuleSet): AsyncGenerator<Batch> {
   if (opts.source === 'auto') throw new UserError('--workers needs --source: every line of the input is an event of that source');
+  const counting = set.enabledRules().find(usesEventNumber);
+  if (counting) {
+    throw new UserError(`rule '${counting.name}' uses evt.num, the event's number in the whole input, which a worker thread does not know: run it without --workers`);
+  }
   if (opts.input.includes('-')) throw new UserError('--workers reads files, not stdin');
   if (opts.tag?.length || opts.excludeTag?.length || opts.keepEvent) {
     throw new UserError('--workers does not take --tag, --exclude-tag or --keep-event yet');
@@ -93,6 +98,14 @@ function parallelBatches(opts: RunOptions): AsyncGenerator<Batch> {
     minimumPriority: minimumPriority(opts),
     falcoBugs: opts.falcoBugs,
   });
+}
+
+function usesEventNumber(rule: CompiledRule): boolean {
+  let found = rule.output.fields.includes('evt.num');
+  walk(rule.condition, (node) => {
+    if (node.kind === 'field' && node.name === 'evt.num') found = true;
+  });
+  return found;
 }
 
 /** Rules of sources vigil checks but does not evaluate (syscall) are loaded, and said to be idle. */

@@ -5,7 +5,7 @@
  * single-threaded evaluation gives.
  */
 import { Worker } from 'node:worker_threads';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { Alert, Priority } from '../records/index.js';
 
@@ -120,11 +120,11 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
   let sent = 0;
   let next = 0;
   let lineBase = 0;
+  /** Hands over bytes that own their memory: it moves to the worker without a copy. */
   const send = (bytes: Buffer) => {
-    const copy = new Uint8Array(bytes);
     const result = new Promise<ChunkResult>((resolve) => resolvers.set(sent, resolve));
     chunks.set(sent, { readAt: performance.now(), lines: countLines(bytes), result });
-    workers[sent % workers.length]!.postMessage({ seq: sent, file, bytes: copy }, [copy.buffer]);
+    workers[sent % workers.length]!.postMessage({ seq: sent, file, bytes }, [bytes.buffer as ArrayBuffer]);
     sent++;
   };
   const receive = async (): Promise<ParallelBatch> => {
@@ -140,22 +140,34 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
     return { events: r.events, alerts: r.alerts, errors, readAt };
   };
 
+  const handle = await open(file);
   try {
-    let carry: Buffer = Buffer.alloc(0);
-    for await (const chunk of createReadStream(file, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
-      const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      const cut = data.lastIndexOf(10);
-      carry = cut < 0 ? data : data.subarray(cut + 1);
+    // Each chunk is read into memory of its own, after the part line the previous one ended
+    // with, and cut at its last line end: only that part line is ever copied.
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const buffer = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
+      carry.copy(buffer);
+      const { bytesRead } = await handle.read(buffer, carry.length, chunkBytes, null);
+      const end = carry.length + bytesRead;
+      if (bytesRead === 0) {
+        if (end > 0) send(buffer.subarray(0, end));
+        break;
+      }
+      const cut = buffer.lastIndexOf(NEWLINE, end - 1);
+      carry = cut < 0 ? buffer.subarray(0, end) : Buffer.from(buffer.subarray(cut + 1, end));
       if (cut < 0) continue;
-      send(data.subarray(0, cut + 1));
+      send(buffer.subarray(0, cut + 1));
       if (sent - next >= workers.length * 2) yield await receive();
     }
-    if (carry.length > 0) send(carry);
     while (next < sent) yield await receive();
   } finally {
+    await handle.close();
     for (const w of workers) w.off('message', onMessage).off('error', onError);
   }
 }
+
+const NEWLINE = 0x0a;
 
 /** Lines in a chunk: its newlines, plus a last line without one. */
 function countLines(bytes: Buffer): number {

@@ -103,3 +103,22 @@ test('tag filters select rules as Falco -t and -T do, and --min-priority drops t
   assert.deepEqual(fired('-t', 'common', '-T', 'b'), ['Rule a']);
   assert.deepEqual(fired('--min-priority', 'warning'), ['Rule a']);
 });
+
+test('--workers gives the alerts of one thread, and refuses rules that print evt.num, which only one thread can count', () => {
+  const events = join(dir, 'workers.jsonl');
+  writeFileSync(events, Array.from({ length: 500 }, (_, i) => JSON.stringify({ user: i % 7 === 0 ? 'root' : 'alice', action: `a${i}` })).join('\n') + '\n');
+  const one = vigil(['run', '--rules', rules, '--source', 'json', '--input', events]);
+  const two = vigil(['run', '--rules', rules, '--source', 'json', '--input', events, '--workers', '2']);
+  assert.equal(two.status, 0, two.stderr);
+  assert.equal(alerts(two.stdout).length, 72);
+  // These events carry no time, so each alert's is the time it was raised: compare the rest.
+  const untimed = (out: string) => alerts(out).map((a) => a.output.replace(/^\S+ /, ''));
+  assert.deepEqual(untimed(two.stdout), untimed(one.stdout));
+
+  const numbered = join(dir, 'numbered.yaml');
+  writeFileSync(numbered, '- rule: Numbered\n  desc: d\n  condition: ka.verb = get\n  output: "event %evt.num"\n  priority: info\n  source: k8s_audit\n');
+  const refused = vigil(['run', '--rules', numbered, '--source', 'k8s_audit', '--input', events, '--workers', '2']);
+  assert.equal(refused.status, 2);
+  assert.match(refused.stderr, /rule 'Numbered' uses evt\.num.*without --workers/);
+  assert.equal(refused.stderr.trim().split('\n').length, 1);
+});

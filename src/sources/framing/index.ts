@@ -93,7 +93,7 @@ const WHOLE_FILE_BYTES = 64 * 1024 * 1024;
 /** Bigger files are read this much at a time. */
 const READ_CHUNK_BYTES = 256 * 1024;
 
-async function fileBytes(file: string): Promise<AsyncIterable<Buffer>> {
+export async function fileBytes(file: string): Promise<AsyncIterable<Buffer>> {
   try {
     if ((await stat(file)).size > WHOLE_FILE_BYTES) return createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     const bytes = await readFile(file);
@@ -114,14 +114,14 @@ async function* readStreamBatches(stream: AsyncIterable<Buffer | string>, name: 
   const toItem = (p: Piece): InputItem =>
     'doc' in p ? new InputDocument(p.doc, name, p.line) : new InputError(`${name}:${p.line}:${p.column}: ${p.error}`, name, p.line, p.column);
   try {
-    for await (const pieces of splitText(text(stream), format)) yield pieces.map(toItem);
+    for await (const pieces of splitText(textChunks(stream), format)) yield pieces.map(toItem);
   } catch (err) {
     yield [new InputError(`${name}: cannot read: ${reason(err)}`, name)];
   }
 }
 
 /** Text chunks of a byte stream, decompressing gzip. */
-async function* text(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* textChunks(stream: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   const source = stream[Symbol.asyncIterator]();
   const first = await source.next();
   if (first.done) return;
