@@ -4,8 +4,10 @@
  *   baseline  read the file and JSON.parse every line, nothing else
  *   single    vigil on one thread (framing, extraction, every rule)
  *   workers   vigil on worker threads, one per core
+ *   baseline-workers  the baseline on worker threads, one per core, each with its share of the file
  */
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { detect, engineFor, loadRuleFiles, WorkerPool } from '../src/engine/index.js';
@@ -88,6 +90,44 @@ const baseline: Mode = async () => async () => {
   return { events, bytes, alerts: 0, digest: '', p99LatencyMs: 0 };
 };
 
+/** Line starts that cut a file into `parts` ranges of about the same size. */
+function lineAlignedRanges(path: string, parts: number): Array<{ start: number; end: number }> {
+  const size = statSync(path).size;
+  const cuts = [0];
+  const fd = openSync(path, 'r');
+  const probe = Buffer.allocUnsafe(1 << 16);
+  for (let i = 1; i < parts; i++) {
+    let at = Math.max(cuts[cuts.length - 1]!, Math.floor((size * i) / parts));
+    for (;;) {
+      const read = readSync(fd, probe, 0, probe.length, at);
+      const eol = probe.subarray(0, read).indexOf(10);
+      if (read === 0 || eol >= 0) {
+        at = read === 0 ? size : at + eol + 1;
+        break;
+      }
+      at += read;
+    }
+    cuts.push(at);
+  }
+  closeSync(fd);
+  cuts.push(size);
+  return cuts.slice(0, -1).map((start, i) => ({ start, end: cuts[i + 1]! }));
+}
+
+/** The baseline on one worker thread per core, each with its share of the file: what the machine's cores give at most. */
+const baselineWorkers: Mode = async () => async () => {
+  const threads = Number(process.env.BENCH_WORKERS ?? availableParallelism());
+  let events = 0;
+  for (const f of files) {
+    const counts = await Promise.all(lineAlignedRanges(f, threads).map((range) => new Promise<number>((resolve, reject) => {
+      const w = new Worker(new URL('./parse-thread.js', import.meta.url), { workerData: { file: f, ...range } });
+      w.once('message', resolve).once('error', reject);
+    })));
+    events += counts.reduce((a, b) => a + b, 0);
+  }
+  return { events, bytes, alerts: 0, digest: '', p99LatencyMs: 0, workers: threads };
+};
+
 const single: Mode = async () => {
   const engine = engineFor(loadRuleFiles(rules));
   return async () => {
@@ -131,7 +171,7 @@ const workers: Mode = async () => {
   };
 };
 
-const modes: Record<string, Mode> = { baseline, single, workers };
+const modes: Record<string, Mode> = { baseline, 'baseline-workers': baselineWorkers, single, workers };
 const run = await modes[mode]!();
 const started = performance.now();
 const result = await run();

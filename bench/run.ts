@@ -62,6 +62,8 @@ for (const { kind, count, officialRules } of suites) {
   const file = await corpus(kind, count);
   const base = measure('baseline', kind, file, []);
   row(`${kind}: baseline (read + JSON.parse)`, base, base);
+  const parallelBase = measure('baseline-workers', kind, file, []);
+  row(`${kind}: baseline on ${parallelBase.workers} threads (what the cores give at most)`, parallelBase, base);
   for (const [label, rules] of [['Falco official rules', [officialRules]], ['vigil default rules', [DEFAULT_RULES_DIR]]] as const) {
     const single = measure('single', kind, file, [...rules]);
     row(`${kind}: ${label}, 1 thread`, single, base);
