@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
-import { detect, engineFor, evaluateInParallel, loadRuleFiles } from '../engine/index.js';
-import { formatMessage, type CompiledRule, type RuleSet } from '../rules/index.js';
-import { walk } from '../rules/condition/index.js';
+import { detect, engineFor, evaluateInParallel, loadRuleFiles, usesEventNumber } from '../engine/index.js';
+import { formatMessage, type RuleSet } from '../rules/index.js';
 import { readInputBatches } from '../sources/index.js';
 import { DEFAULT_RULES_DIR } from '../util/paths.js';
 import { UserError } from '../util/errors.js';
@@ -76,7 +75,9 @@ interface Batch {
 
 async function* singleBatches(opts: RunOptions, set: RuleSet): AsyncGenerator<Batch> {
   const engine = engineFor(set, { keepEvent: opts.keepEvent ?? false });
-  for await (const d of detect(engine, readInputBatches(opts.input, { format: opts.inputFormat }), sourceOption(opts))) {
+  const source = sourceOption(opts);
+  const unmatchable = typeof source === 'function' ? undefined : engine.lineFilter(source);
+  for await (const d of detect(engine, readInputBatches(opts.input, { format: opts.inputFormat, unmatchable }), source)) {
     yield { events: d.events, alerts: d.alerts, errors: d.errors.map((e) => e.message) };
   }
 }
@@ -98,14 +99,6 @@ function parallelBatches(opts: RunOptions, set: RuleSet): AsyncGenerator<Batch> 
     minimumPriority: minimumPriority(opts),
     falcoBugs: opts.falcoBugs,
   });
-}
-
-function usesEventNumber(rule: CompiledRule): boolean {
-  let found = rule.output.fields.includes('evt.num');
-  walk(rule.condition, (node) => {
-    if (node.kind === 'field' && node.name === 'evt.num') found = true;
-  });
-  return found;
 }
 
 /** Rules of sources vigil checks but does not evaluate (syscall) are loaded, and said to be idle. */

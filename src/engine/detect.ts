@@ -3,6 +3,7 @@
  * and the engine, shared by `vigil run`, `vigil demo`, `vigil rules test` and the service.
  */
 import { loadRules, readRulesFiles, type CompiledRule, type RuleSet, type LoadOptions } from '../rules/index.js';
+import { walk } from '../rules/condition/index.js';
 import { catalogFor, sources, toEventBatches, InputError, type InputItem, type Source } from '../sources/index.js';
 import type { Alert } from '../records/index.js';
 import { Engine, type EngineOptions, type EngineRule, type TypeField } from './engine.js';
@@ -41,10 +42,20 @@ function typeFields(list: readonly Source[]): Record<string, TypeField> {
   return out;
 }
 
+/** Does the rule read evt.num, the event's number in the whole input? */
+export function usesEventNumber(rule: CompiledRule): boolean {
+  let found = rule.output.fields.includes('evt.num');
+  walk(rule.condition, (node) => {
+    if (node.kind === 'field' && node.name === 'evt.num') found = true;
+  });
+  return found;
+}
+
 /** An engine for the enabled rules of a ruleset whose sources evaluate events. */
 export function engineFor(set: RuleSet, options: EngineOptions = {}, rules = set.enabledRules()): Engine {
-  const runnable = rules.filter((r) => r.filter !== undefined).map(engineRule);
-  return new Engine(runnable, set.slots, { typeFields: typeFields(sources), ...options });
+  const evaluated = rules.filter((r) => r.filter !== undefined);
+  const numbered = new Set(evaluated.filter(usesEventNumber).map((r) => r.source));
+  return new Engine(evaluated.map(engineRule), set.slots, { typeFields: typeFields(sources), numbered, ...options });
 }
 
 /** What one chunk of input gave: how many events, their alerts in order, and what could not be read. */

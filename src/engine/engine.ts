@@ -3,7 +3,8 @@ import { EvalContext, matcherOf, SlotTable, type Expr, type Filter, type Matcher
 import type { FieldValue } from '../rules/fields.js';
 import { requiredValues } from './type-index.js';
 import { atLeast, displayPriority, type Alert, type Priority } from '../records/index.js';
-import type { VigilEvent } from '../sources/index.js';
+import { UNREAD, type Source, type VigilEvent } from '../sources/index.js';
+import { cannotHaveType } from './prefilter.js';
 import { isoNanos, nowNanos } from './time.js';
 
 /** What the engine needs of a loaded rule. */
@@ -32,6 +33,8 @@ export interface EngineOptions {
    * read it: each event is then offered only to the rules that can match its type.
    */
   typeFields?: Record<string, TypeField>;
+  /** Sources with a rule that uses evt.num (so that every event must be read). */
+  numbered?: ReadonlySet<string>;
 }
 
 export interface TypeField {
@@ -66,6 +69,15 @@ class SourceRules {
     for (const value of values) {
       this.byType.set(value, new RuleGroup(rules.filter((_, i) => required[i] === undefined || required[i]!.has(value))));
     }
+  }
+
+  /**
+   * A test of a raw JSON line that is true when no rule can match its event (see
+   * prefilter.ts); undefined when some rule takes events of any type.
+   */
+  lineFilter(typeKey: string): ((line: string) => boolean) | undefined {
+    if (!this.typeField || this.anyType.rules.length > 0) return undefined;
+    return cannotHaveType(typeKey, new Set(this.byType.keys()));
   }
 
   /** The rules that can match this event. */
@@ -106,12 +118,24 @@ export class Engine {
     this.hostname = options.hostname ?? osHostname();
   }
 
+  /**
+   * For JSON lines of a source: a test that is true when the line's event cannot match any
+   * rule, so that it need not be parsed; undefined when that cannot be told from the raw text
+   * (or a rule counts events, evt.num, which needs every event read).
+   */
+  lineFilter(source: Source): ((line: string) => boolean) | undefined {
+    if (!source.typeKey || this.options.numbered?.has(source.name)) return undefined;
+    const rules = this.bySource.get(source.name);
+    return rules ? rules.lineFilter(source.typeKey) : () => true;
+  }
+
   /** The sources that have at least one rule to run. */
   get sources(): string[] {
     return [...this.bySource.keys()];
   }
 
   evaluate(event: VigilEvent): Alert[] {
+    if (event.data === UNREAD) return [];
     const sourceRules = this.bySource.get(event.source);
     if (!sourceRules) return [];
     const group = sourceRules.candidates(event);

@@ -11,6 +11,7 @@ const setup = workerData as WorkerSetup;
 const source = sourceWith(setup.source, { falcoBugs: setup.falcoBugs ?? false })!;
 const set = loadRuleFiles(setup.rules, { minimumPriority: setup.minimumPriority });
 const engine = engineFor(set);
+const unmatchable = engine.lineFilter(source);
 const NEWLINE = 0x0a;
 parentPort!.postMessage('ready');
 
@@ -28,6 +29,10 @@ parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; by
     const text = chunk.toString('utf8', start, end);
     start = end + 1;
     if (isBlank(text)) continue;
+    if (unmatchable?.(text)) {
+      result.events++;
+      continue;
+    }
     splitLine(text, line, pieces);
     for (const piece of pieces) evaluate(piece, file, result);
     pieces.length = 0;

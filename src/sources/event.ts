@@ -41,7 +41,18 @@ export interface Source {
    * by the values their conditions require of it, as Falco indexes by evt.type.
    */
   typeField?: string;
+  /**
+   * The member of an event's JSON whose string value typeField reads as it is (`verb`,
+   * `eventName`): lines can then be proven not to match without being parsed (see prefilter.ts).
+   */
+  typeKey?: string;
 }
+
+/**
+ * The data of an event whose JSON line was proven unable to match any rule and so was not
+ * parsed (see engine/prefilter.ts): it counts as an event, and the engine passes it by.
+ */
+export const UNREAD: unique symbol = Symbol('unread');
 
 /** Object key lookup that never reads inherited properties. */
 export function own(obj: unknown, key: string): unknown {

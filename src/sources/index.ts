@@ -11,7 +11,7 @@ import { FieldCatalog } from '../rules/fields.js';
 import { geoFields } from '../enrich/index.js';
 
 export type { Source, VigilEvent } from './event.js';
-export { own, atPath, jsonText } from './event.js';
+export { own, atPath, jsonText, UNREAD } from './event.js';
 export { jsonFields, parsePointer } from './json/index.js';
 export { syscallCatalog };
 export type { ExtractionOptions } from './plugin.js';

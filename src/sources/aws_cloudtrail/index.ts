@@ -301,6 +301,7 @@ export function cloudtrailSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'aws_cloudtrail',
     typeField: 'ct.name',
+    typeKey: 'eventName',
     description: 'AWS CloudTrail records: log files, single records, EventBridge events; fields of the cloudtrail plugin',
     catalog: new FieldCatalog('aws_cloudtrail', [...toFieldDefs(fields), ...eventFields('cloudtrail', fields.find((f) => f.name === 'ct.info')), ...jsonFields]),
     frame: frameCloudTrail,

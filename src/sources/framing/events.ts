@@ -3,7 +3,7 @@
  * source frames it into events (an EventList into its items, a CloudTrail file into its
  * records), and a document the source does not recognise is reported once.
  */
-import { SourceEvent, type Source, type VigilEvent } from '../event.js';
+import { SourceEvent, UNREAD, type Source, type VigilEvent } from '../event.js';
 import { frameK8s } from '../k8s_audit/index.js';
 import { frameCloudTrail } from '../aws_cloudtrail/index.js';
 import { frameGithub } from '../github/index.js';
@@ -68,6 +68,10 @@ class Framer {
   frame(item: InputItem, out: Array<VigilEvent | InputError>): void {
     if (item instanceof InputError) {
       out.push(item);
+      return;
+    }
+    if (item.doc === UNREAD) {
+      out.push(new SourceEvent(this.pick(item.doc), UNREAD, item, ++this.num));
       return;
     }
     const src = this.pick(item.doc);

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { InputDocument, InputError, type InputItem } from './items.js';
+import { UNREAD } from '../event.js';
 import { isBlank, splitConcatenated, splitLine, splitWhole, wholeDocument, type Format, type Piece } from './split.js';
 
 export { FORMATS, type Format } from './split.js';
@@ -19,6 +20,11 @@ export { InputError, type InputDocument, type InputItem } from './items.js';
 
 export interface ReadOptions {
   format?: Format;
+  /**
+   * For JSON lines: true when a line's event cannot match any rule (Engine.lineFilter); such
+   * a line is not parsed, and its document is UNREAD.
+   */
+  unmatchable?: (line: string) => boolean;
   /** Where `-` reads from (process.stdin by default). */
   stdin?: NodeJS.ReadableStream;
 }
@@ -37,7 +43,7 @@ export async function* readInputs(inputs: readonly string[], options: ReadOption
 export async function* readInputBatches(inputs: readonly string[], options: ReadOptions = {}): AsyncGenerator<InputItem[]> {
   for (const input of inputs) {
     if (input === '-') {
-      yield* readStreamBatches((options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>, STDIN_NAME, options.format);
+      yield* readStreamBatches((options.stdin ?? process.stdin) as AsyncIterable<Buffer | string>, STDIN_NAME, options);
       continue;
     }
     let files: AsyncIterable<string | InputError>;
@@ -49,7 +55,7 @@ export async function* readInputBatches(inputs: readonly string[], options: Read
     }
     for await (const file of files) {
       if (file instanceof InputError) yield [file];
-      else yield* readStreamBatches(await fileBytes(file), file, options.format);
+      else yield* readStreamBatches(await fileBytes(file), file, options);
     }
   }
 }
@@ -107,14 +113,14 @@ export async function fileBytes(file: string): Promise<AsyncIterable<Buffer>> {
 
 /** The documents of one byte stream (a file, stdin), gunzipped when it starts like gzip. */
 export async function* readStream(stream: AsyncIterable<Buffer | string>, name: string, format: Format = 'auto'): AsyncGenerator<InputItem> {
-  for await (const batch of readStreamBatches(stream, name, format)) yield* batch;
+  for await (const batch of readStreamBatches(stream, name, { format })) yield* batch;
 }
 
-async function* readStreamBatches(stream: AsyncIterable<Buffer | string>, name: string, format: Format = 'auto'): AsyncGenerator<InputItem[]> {
+async function* readStreamBatches(stream: AsyncIterable<Buffer | string>, name: string, options: ReadOptions): AsyncGenerator<InputItem[]> {
   const toItem = (p: Piece): InputItem =>
     'doc' in p ? new InputDocument(p.doc, name, p.line) : new InputError(`${name}:${p.line}:${p.column}: ${p.error}`, name, p.line, p.column);
   try {
-    for await (const pieces of splitText(textChunks(stream), format)) yield pieces.map(toItem);
+    for await (const pieces of splitText(textChunks(stream), options.format ?? 'auto', options.unmatchable)) yield pieces.map(toItem);
   } catch (err) {
     yield [new InputError(`${name}: cannot read: ${reason(err)}`, name)];
   }
@@ -145,7 +151,7 @@ export async function* textChunks(stream: AsyncIterable<Buffer | string>): Async
  * lines when its first line is a whole document by itself, and otherwise documents one after
  * the other (which covers one pretty-printed document and a JSON array).
  */
-async function* splitText(chunks: AsyncIterable<string>, format: Format): AsyncGenerator<Piece[]> {
+async function* splitText(chunks: AsyncIterable<string>, format: Format, unmatchable?: (line: string) => boolean): AsyncGenerator<Piece[]> {
   let buffer = '';
   let mode: Format = format;
   let lineNo = 1;
@@ -166,6 +172,8 @@ async function* splitText(chunks: AsyncIterable<string>, format: Format): AsyncG
         }
         mode = 'jsonl';
         pieces.push({ doc, line: lineNo });
+      } else if (unmatchable?.(line)) {
+        pieces.push({ doc: UNREAD, line: lineNo });
       } else {
         splitLine(line, lineNo, pieces);
       }

@@ -333,6 +333,7 @@ export function k8sAuditSource(options: ExtractionOptions = {}): Source {
   return {
     name: 'k8s_audit',
     typeField: 'ka.verb',
+    typeKey: 'verb',
     description: 'Kubernetes audit events: Event, EventList; fields of the k8saudit plugin',
     catalog: new FieldCatalog('k8s_audit', [
       ...toFieldDefs(k8sFields(options.falcoBugs ?? false), hasAuditId),
