@@ -100,21 +100,28 @@ export async function* evaluateInParallel(paths: string[], options: ParallelOpti
 }
 
 /**
- * Feeds one file to the workers a chunk at a time, at most two chunks per worker in flight,
- * and yields the results in chunk order, with line numbers made absolute.
+ * Feeds one file to the workers a chunk at a time, each chunk to the least busy worker (at
+ * most two chunks each in flight), and yields the results in chunk order, with line numbers
+ * made absolute. A worker that is done is given more at once, even while the results wait
+ * for a slower chunk ahead of its own.
  */
 async function* runFile(file: string, workers: Worker[], chunkBytes: number): AsyncGenerator<ParallelBatch> {
-  const chunks = new Map<number, { readAt: number; lines: number; result: Promise<ChunkResult> }>();
-  const resolvers = new Map<number, (r: ChunkResult) => void>();
+  const chunks = new Map<number, { readAt: number; lines: number; worker: number; result?: ChunkResult }>();
+  const busy = workers.map(() => 0);
   let failure: Error | undefined;
+  let arrived: () => void = () => {};
   const onMessage = (r: ChunkResult) => {
-    resolvers.get(r.seq)?.(r);
-    resolvers.delete(r.seq);
+    const chunk = chunks.get(r.seq);
+    if (!chunk) return;
+    chunk.result = r;
+    busy[chunk.worker]!--;
+    arrived();
   };
   const onError = (err: Error) => {
     failure = err;
-    for (const resolve of resolvers.values()) resolve({ seq: -1, events: 0, alerts: [], errors: [], alertLines: [] });
+    arrived();
   };
+  const arrival = () => new Promise<void>((resolve) => (arrived = resolve));
   for (const w of workers) w.on('message', onMessage).on('error', onError);
 
   let sent = 0;
@@ -122,22 +129,27 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
   let lineBase = 0;
   /** Hands over bytes that own their memory: it moves to the worker without a copy. */
   const send = (bytes: Buffer) => {
-    const result = new Promise<ChunkResult>((resolve) => resolvers.set(sent, resolve));
-    chunks.set(sent, { readAt: performance.now(), lines: countLines(bytes), result });
-    workers[sent % workers.length]!.postMessage({ seq: sent, file, bytes }, [bytes.buffer as ArrayBuffer]);
+    const worker = busy.indexOf(Math.min(...busy));
+    busy[worker]!++;
+    chunks.set(sent, { readAt: performance.now(), lines: countLines(bytes), worker });
+    workers[worker]!.postMessage({ seq: sent, file, bytes }, [bytes.buffer as ArrayBuffer]);
     sent++;
   };
-  const receive = async (): Promise<ParallelBatch> => {
-    const { readAt, lines, result } = chunks.get(next)!;
-    const r = await result;
-    if (failure) throw failure;
+  /** The next chunk's results, once they are in. */
+  const ready = (): ParallelBatch | undefined => {
+    const chunk = chunks.get(next);
+    const r = chunk?.result;
+    if (!chunk || !r) return undefined;
     chunks.delete(next++);
     r.alerts.forEach((alert, i) => {
       alert.vigil = { ...alert.vigil!, origin: `${file}:${lineBase + r.alertLines[i]!}` };
     });
     const errors = r.errors.map((e) => `${file}:${lineBase + e.line}${e.column === undefined ? '' : `:${e.column}`}: ${e.message}`);
-    lineBase += lines;
-    return { events: r.events, alerts: r.alerts, errors, readAt };
+    lineBase += chunk.lines;
+    return { events: r.events, alerts: r.alerts, errors, readAt: chunk.readAt };
+  };
+  const drain = function* (): Generator<ParallelBatch> {
+    for (let batch = ready(); batch; batch = ready()) yield batch;
   };
 
   const handle = await open(file);
@@ -145,22 +157,28 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
     // Each chunk is read into memory of its own, after the part line the previous one ended
     // with, and cut at its last line end: only that part line is ever copied.
     let carry = Buffer.alloc(0);
-    for (;;) {
+    for (let done = false; !done || next < sent; ) {
+      if (failure) throw failure;
+      yield* drain();
+      const waiting = arrival();
+      // Results wait for the slowest chunk ahead of them: at most four chunks a worker.
+      if (done || Math.min(...busy) >= 2 || sent - next >= workers.length * 4) {
+        if (next < sent) await waiting;
+        continue;
+      }
       const buffer = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
       carry.copy(buffer);
       const { bytesRead } = await handle.read(buffer, carry.length, chunkBytes, null);
       const end = carry.length + bytesRead;
       if (bytesRead === 0) {
         if (end > 0) send(buffer.subarray(0, end));
-        break;
+        done = true;
+        continue;
       }
       const cut = buffer.lastIndexOf(NEWLINE, end - 1);
       carry = cut < 0 ? buffer.subarray(0, end) : Buffer.from(buffer.subarray(cut + 1, end));
-      if (cut < 0) continue;
-      send(buffer.subarray(0, cut + 1));
-      if (sent - next >= workers.length * 2) yield await receive();
+      if (cut >= 0) send(buffer.subarray(0, cut + 1));
     }
-    while (next < sent) yield await receive();
   } finally {
     await handle.close();
     for (const w of workers) w.off('message', onMessage).off('error', onError);
