@@ -42,11 +42,13 @@ export interface TypeField {
   read: (event: VigilEvent) => FieldValue;
 }
 
-/** Rules in load order, and one function that tells which of them an event meets. */
+/** Rules in load order, and one function that tells which of them an event meets (made when first needed). */
 class RuleGroup {
-  readonly match: Matcher;
-  constructor(readonly rules: EngineRule[]) {
-    this.match = matcherOf(rules.map((r) => r.plan ?? r.filter));
+  private matcher: Matcher | undefined;
+  constructor(readonly rules: EngineRule[]) {}
+
+  get match(): Matcher {
+    return (this.matcher ??= matcherOf(this.rules.map((r) => r.plan ?? r.filter)));
   }
 }
 
