@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -65,5 +65,38 @@ export function cloudTrailCall(eventName: string, eventSource: string, requestPa
     requestParameters,
     responseElements: null,
     ...extra,
+  };
+}
+
+/** A `vigil serve` child process, started and listening. */
+export interface ServeProcess {
+  url: string;
+  /** What it has written to stderr so far. */
+  said(): string;
+  /** Asks it to stop (SIGTERM) and resolves with its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `vigil serve` with `args` in `cwd` and waits until it listens; it is killed after the test. */
+export async function startServe(t: { after(fn: () => void): void }, args: string[], cwd: string, env: Record<string, string> = {}): Promise<ServeProcess> {
+  const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'serve', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  t.after(() => proc.kill('SIGKILL'));
+  let said = '';
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stderr.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+      const m = /listening on (http:\S+)/.exec(said);
+      if (m) resolve(m[1]!);
+    });
+    proc.on('exit', () => reject(new Error(said)));
+  });
+  return {
+    url,
+    said: () => said,
+    stop: () => {
+      proc.kill('SIGTERM');
+      return exited;
+    },
   };
 }

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
@@ -10,7 +9,7 @@ import { runService, type Service } from '../../src/server/index.js';
 import { openAlertStore, openFindingStore, type StoredAlert } from '../../src/store/index.js';
 import { get, post } from '../server/fixture.js';
 import { createPostgresDatabase } from '../store/databases.js';
-import { cloudTrailCall, cloudtrailDir, fixture, PUBLIC_READ_ACL, root, tempDir, vigil } from './helpers.js';
+import { cloudTrailCall, cloudtrailDir, fixture, PUBLIC_READ_ACL, startServe, tempDir, vigil } from './helpers.js';
 
 /** A CloudTrail record as S3 writes it, made by hand (the dataset has no PutBucketAcl). */
 const s3Call = (eventName: string, requestParameters: Record<string, unknown>, extra: Partial<CloudTrailEvent> = {}) =>
@@ -187,19 +186,9 @@ test('the vigil serve command: flags for drift, a public ACL posted, SIGTERM wri
   const snapshot = join(dir, 'actual.json');
   copyFileSync(fixture('actual-clean.json'), snapshot);
   const store = join(dir, 'vigil.db');
-  const args = ['serve', '--port', '0', '--store', store, '--drift-expected', fixture('expected'), '--drift-snapshot', snapshot, '--dead-letter', join(dir, 'dead.jsonl')];
-  const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, env: { ...process.env, VIGIL_REPLAY: '' }, stdio: ['ignore', 'ignore', 'pipe'] });
-  t.after(() => proc.kill('SIGKILL'));
-  let said = '';
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stderr.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      const m = /listening on (http:\S+)/.exec(said);
-      if (m) resolve(m[1]!);
-    });
-    proc.on('exit', () => reject(new Error(said)));
-  });
+  const args = ['--port', '0', '--store', store, '--drift-expected', fixture('expected'), '--drift-snapshot', snapshot, '--dead-letter', join(dir, 'dead.jsonl')];
+  const serve = await startServe(t, args, dir, { VIGIL_REPLAY: '' });
+  const { url } = serve;
   const records = [
     s3Call('DeletePublicAccessBlock', { accountId: '111122223333' }),
     s3Call('DeleteBucketPublicAccessBlock', { bucketName: 'acme-data', publicAccessBlock: '' }),
@@ -207,8 +196,7 @@ test('the vigil serve command: flags for drift, a public ACL posted, SIGTERM wri
   ];
   const r = await post(`${url}/ingest/aws_cloudtrail`, { Records: records });
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  proc.kill('SIGTERM');
-  assert.equal(await exited, 0, said);
+  assert.equal(await serve.stop(), 0, serve.said());
 
   const saved = loadSnapshot(snapshot).resources.find((x) => x.id === 'acme-data')!;
   assert.ok((saved.attributes.acl as Array<{ grantee: string }>).some((g) => g.grantee === 'AllUsers'), JSON.stringify(saved.attributes.acl));

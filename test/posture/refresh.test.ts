@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
@@ -10,7 +9,7 @@ import type { Alert, Finding } from '../../src/records/index.js';
 import { openFindingStore, type StoredAlert } from '../../src/store/index.js';
 import { get, post } from '../server/fixture.js';
 import { startAwsServer, type AwsServer } from './aws-server.js';
-import { cloudTrailCall, fixture, PUBLIC_READ_ACL, root, tempDir, vigilWithEnv } from './helpers.js';
+import { cloudTrailCall, fixture, PUBLIC_READ_ACL, startServe, tempDir, vigilWithEnv } from './helpers.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const credentials = { accessKeyId: 'AKIDRECORDEDTEST0001', secretAccessKey: 'recorded-test-secret' };
@@ -214,20 +213,10 @@ test('vigil serve --drift-refresh aws: events posted, the API read answers, the 
   copyFileSync(fixture('actual-clean.json'), snapshot);
   const store = join(dir, 'vigil.db');
   const endpoint = `http://127.0.0.1:${new URL(server.endpoint).port}`;
-  const args = ['serve', '--port', '0', '--store', store, '--dead-letter', join(dir, 'dead.jsonl'), '--drift-expected', fixture('expected'), '--drift-snapshot', snapshot, '--drift-refresh', 'aws', '--drift-aws-endpoint', endpoint];
-  const proc = spawn(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), ...args], { cwd: dir, env: { ...process.env, ...AWS_ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
-  t.after(() => proc.kill('SIGKILL'));
-  let said = '';
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stderr.on('data', (chunk: Buffer) => {
-      said += chunk.toString();
-      const m = /listening on (http:\S+)/.exec(said);
-      if (m) resolve(m[1]!);
-    });
-    proc.on('exit', () => reject(new Error(said)));
-  });
-  assert.match(said, /drift: each changed resource is read again from the AWS API \(account 111122223333\)/);
+  const args = ['--port', '0', '--store', store, '--dead-letter', join(dir, 'dead.jsonl'), '--drift-expected', fixture('expected'), '--drift-snapshot', snapshot, '--drift-refresh', 'aws', '--drift-aws-endpoint', endpoint];
+  const serve = await startServe(t, args, dir, AWS_ENV);
+  const { url } = serve;
+  assert.match(serve.said(), /drift: each changed resource is read again from the AWS API \(account 111122223333\)/);
 
   const r = await post(`${url}/ingest/aws_cloudtrail`, { Records: [unblock(), sshOpen(), publicPolicy()] });
   assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -246,11 +235,10 @@ test('vigil serve --drift-refresh aws: events posted, the API read answers, the 
   assert.ok(rdp, 'the alert of the API read is stored through the outputs');
   assert.equal(rdp.alert.output_fields['ct.user'], 'arn:aws:iam::111122223333:user/mallory');
   assert.equal(rdp.alert.output_fields['ct.name'], 'AuthorizeSecurityGroupIngress');
-  assert.match(said, /^vigil: drift: cannot read s3\.bucket:acme-logs from the API \(AccessDenied: Access Denied\); keeping what PutBucketPolicy says$/m);
+  assert.match(serve.said(), /^vigil: drift: cannot read s3\.bucket:acme-logs from the API \(AccessDenied: Access Denied\); keeping what PutBucketPolicy says$/m);
   assert.ok(server.requests.every((x) => x.signed) && server.requests.some((x) => x.operation === 'GetCallerIdentity'));
 
-  proc.kill('SIGTERM');
-  assert.equal(await exited, 0, said);
+  assert.equal(await serve.stop(), 0, serve.said());
   const saved = loadSnapshot(snapshot).resources;
   assert.equal((saved.find((x) => x.id === 'acme-data')!.attributes.publicAccessBlock as { blockPublicAcls: boolean }).blockPublicAcls, true);
   assert.ok((saved.find((x) => x.id === 'sg-0web0000000000001')!.attributes.ingress as Array<{ fromPort: number }>).some((x) => x.fromPort === 3389));
