@@ -52,6 +52,7 @@ export function indexed(name: string, description: string, bind: Binder): Plugin
  * says no (a k8s event without auditID), every field of the source is absent.
  */
 export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => boolean): FieldDef[] {
+  const appliesTo = applies && lastAnswer(applies);
   return fields.map(({ name, description, bind, options }) => {
     const plain = options.arg === 'required' ? undefined : bind(undefined);
     const byArg = new Map<string, Reader>();
@@ -70,20 +71,33 @@ export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => 
       description,
       extract: (event, arg) => {
         const ev = event as VigilEvent;
-        if (applies && !applies(ev.data)) return undefined;
+        if (appliesTo && !appliesTo(ev.data)) return undefined;
         return readerFor(arg)?.(ev.data, ev);
       },
       reader: (arg) => {
         const read = readerFor(arg);
         if (!read) return () => undefined;
-        if (!applies) return (event) => read((event as VigilEvent).data, event as VigilEvent);
+        if (!appliesTo) return (event) => read((event as VigilEvent).data, event as VigilEvent);
         return (event) => {
           const ev = event as VigilEvent;
-          return applies(ev.data) ? read(ev.data, ev) : undefined;
+          return appliesTo(ev.data) ? read(ev.data, ev) : undefined;
         };
       },
     };
   });
+}
+
+/** A test that answers again for the same event without asking: every field of an event asks it. */
+function lastAnswer(test: (data: unknown) => boolean): (data: unknown) => boolean {
+  let last: unknown;
+  let answer = false;
+  return (data) => {
+    if (data !== last) {
+      last = data;
+      answer = test(data);
+    }
+    return answer;
+  };
 }
 
 // ---- paths and values

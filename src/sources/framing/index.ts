@@ -97,7 +97,7 @@ const DECODE_BYTES = 64 * 1024;
 /** Files up to this size are read in one go (faster than a stream); bigger ones are streamed. */
 const WHOLE_FILE_BYTES = 64 * 1024 * 1024;
 /** Bigger files are read this much at a time. */
-const READ_CHUNK_BYTES = 256 * 1024;
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 export async function fileBytes(file: string): Promise<AsyncIterable<Buffer>> {
   try {

@@ -17,6 +17,13 @@ function valueAt(event: unknown, pointer: string | undefined): string | undefine
   return jsonText(atPath((event as VigilEvent).data, path));
 }
 
+/** valueAt with its pointer parsed once. */
+function valueReader(pointer: string | undefined): (event: unknown) => string | undefined {
+  if (pointer === undefined) return () => undefined;
+  const path = parsePointer(pointer);
+  return (event) => jsonText(atPath((event as VigilEvent).data, path));
+}
+
 function objectText(event: unknown): string {
   return JSON.stringify((event as VigilEvent).data, null, 2);
 }
@@ -40,10 +47,10 @@ function field(name: string, description: string, extract: FieldDef['extract'], 
 
 /** The json plugin's fields, which apply to the JSON payload of any source's events. */
 export const jsonFields: FieldDef[] = [
-  field('json.value', 'A value of the event JSON, by JSON pointer: json.value[/a/b]', valueAt, true),
+  { ...field('json.value', 'A value of the event JSON, by JSON pointer: json.value[/a/b]', valueAt, true), reader: valueReader },
   field('json.obj', 'The whole event JSON as text', objectText),
   field('json.rawtime', 'The event time in nanoseconds', rawTime),
-  field('jevt.value', 'Alias of json.value', valueAt, true),
+  { ...field('jevt.value', 'Alias of json.value', valueAt, true), reader: valueReader },
   field('jevt.obj', 'Alias of json.obj', objectText),
   field('jevt.rawtime', 'Alias of json.rawtime', rawTime),
 ];
