@@ -112,6 +112,18 @@ export function at(data: unknown, p: readonly string[]): unknown {
   return atPath(data, p);
 }
 
+/**
+ * atPath for one path, its steps decided once: the usual one or two object keys are read
+ * without a loop (a key of digits also indexes arrays, as in atPath).
+ */
+export function pathReader(p: readonly string[]): (data: unknown) => unknown {
+  const [first, second] = p;
+  const plainKey = (key: string) => !/^[0-9]+$/.test(key);
+  if (p.length === 1 && plainKey(first!)) return (data) => own(data, first!);
+  if (p.length === 2 && plainKey(first!) && plainKey(second!)) return (data) => own(own(data, first!), second!);
+  return (data) => atPath(data, p);
+}
+
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -129,15 +141,15 @@ export function pick<T>(arr: readonly T[], index: number | undefined): readonly 
 
 /** A JSON value as text: strings raw, anything else compact JSON (the k8saudit convention). */
 export function text(p: PathSpec): Binder {
-  const keys = path(p);
-  return () => (data) => jsonText(at(data, keys));
+  const valueOf = pathReader(path(p));
+  return () => (data) => jsonText(valueOf(data));
 }
 
 /** The value at a path as text, "" when missing or null: plugins that decode into Go structs. */
 export function textOrEmpty(p: PathSpec): Binder {
-  const keys = path(p);
+  const valueOf = pathReader(path(p));
   return () => (data) => {
-    const v = at(data, keys);
+    const v = valueOf(data);
     return v === undefined || v === null ? '' : jsonText(v)!;
   };
 }
@@ -147,9 +159,9 @@ export function textOrEmpty(p: PathSpec): Binder {
  * With correct extraction (exact = false) other values are compact JSON instead.
  */
 export function goString(p: PathSpec, exact: boolean): Binder {
-  const keys = path(p);
+  const valueOf = pathReader(path(p));
   return () => (data) => {
-    const v = at(data, keys);
+    const v = valueOf(data);
     if (v === undefined) return undefined;
     if (typeof v === 'string') return v;
     return exact ? '' : JSON.stringify(v);
@@ -158,11 +170,11 @@ export function goString(p: PathSpec, exact: boolean): Binder {
 
 /** Every element of the array at a path as text; absent when it is not an array. */
 export function textList(p: PathSpec): Binder {
-  const keys = path(p);
+  const valueOf = pathReader(path(p));
   return (arg) => {
     const index = indexArg(arg);
     return (data) => {
-      const v = at(data, keys);
+      const v = valueOf(data);
       return Array.isArray(v) ? pick(v, index).map((x) => jsonText(x)!) : undefined;
     };
   };
