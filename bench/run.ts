@@ -39,6 +39,7 @@ function row(name: string, r: ModeResult, base: ModeResult): void {
     Math.round(eps).toLocaleString('en-US'),
     (r.bytes / 1e6 / r.seconds).toFixed(1),
     `${(eps / (base.events / base.seconds)).toFixed(2)}x`,
+    Math.round(base.events / base.seconds).toLocaleString('en-US'),
     r.mode === 'baseline' ? '-' : String(r.alerts),
     r.peakRssMb.toFixed(0),
     r.mode === 'baseline' ? '-' : r.p99LatencyMs.toFixed(1),
@@ -123,7 +124,7 @@ const regexRules = (condition: string) => {
 const plain = measure('single', 'k8s_audit', longUsers, [regexRules("ka.user.name = 'x'")]);
 const evil = measure('single', 'k8s_audit', longUsers, [regexRules("ka.user.name regex '(a+)+$'")]);
 
-const header = ['case', 'events/s', 'MB/s', 'vs baseline', 'alerts', 'peak RSS MB', 'p99 ms'];
+const header = ['case', 'events/s', 'MB/s', 'vs baseline', 'baseline events/s', 'alerts', 'peak RSS MB', 'p99 ms'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log();
