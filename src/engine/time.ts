@@ -1,9 +1,16 @@
+// Alerts come in time order, many within one second: its text is made once.
+let isoSecond = -1n;
+let isoSecondText = '';
+
 /** Nanoseconds since the epoch as Falco prints alert times: `2026-11-25T10:00:00.123456789Z`. */
 export function isoNanos(ns: bigint): string {
-  const ms = ns / 1_000_000n;
-  const base = new Date(Number(ms)).toISOString().slice(0, 19);
-  const fraction = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, '0');
-  return `${base}.${fraction}Z`;
+  const fraction = ((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n;
+  const second = ns - fraction;
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoSecondText = new Date(Number(second / 1_000_000n)).toISOString().slice(0, 19);
+  }
+  return `${isoSecondText}.${fraction.toString().padStart(9, '0')}Z`;
 }
 
 export function nowNanos(): bigint {

@@ -54,6 +54,9 @@ test('a minimum priority drops the rules below it', () => {
 
 test('times print with nanoseconds and parse back', () => {
   assert.equal(isoNanos(1_700_000_000_000_000_001n), '2023-11-14T22:13:20.000000001Z');
+  assert.equal(isoNanos(1_700_000_000_999_999_999n), '2023-11-14T22:13:20.999999999Z');
+  assert.equal(isoNanos(1_700_000_001_000_000_000n), '2023-11-14T22:13:21.000000000Z');
+  assert.equal(isoNanos(-1n), '1969-12-31T23:59:59.999999999Z');
   assert.equal(parseTimeNanos('2023-11-14T22:13:20Z'), 1_700_000_000_000_000_000n);
   assert.equal(parseTimeNanos('2023-11-14T23:13:20.5+01:00'), 1_700_000_000_500_000_000n);
   assert.equal(parseTimeNanos('yesterday'), undefined);
