@@ -94,19 +94,23 @@ export function compileOutput(format: string, catalog: FieldCatalog): CompiledOu
 
 function outputOf(format: string, tokens: Token[]): CompiledOutput {
   const fieldTokens = tokens.filter((t): t is Extract<Token, { kind: 'field' }> => t.kind === 'field');
-  const read = (t: Extract<Token, { kind: 'field' }>, event: unknown): FieldValue => {
-    const v = t.def.extract?.(event, t.arg);
-    return v === null || (Array.isArray(v) && v.length === 0) ? undefined : v;
-  };
+  // Each field's reader, bound to its argument once.
+  const readers = tokens.map((t) => {
+    if (t.kind === 'text') return undefined;
+    const { def, arg } = t;
+    return def.reader?.(arg) ?? ((event: unknown) => def.extract?.(event, arg));
+  });
   const formatEvent = (event: unknown) => {
     let text = '';
     const values: ReturnType<CompiledOutput['values']> = {};
-    for (const t of tokens) {
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
       if (t.kind === 'text') {
         text += t.text;
         continue;
       }
-      const v = read(t, event);
+      const read = readers[i]!(event);
+      const v = read === null || (Array.isArray(read) && read.length === 0) ? undefined : read;
       const shown = display(v);
       text += t.width > 0 ? shown.slice(0, t.width).padEnd(t.width, ' ') : shown;
       values[t.name] = v === undefined ? null : Array.isArray(v) ? shown : plain(v);
