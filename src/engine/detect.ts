@@ -4,6 +4,7 @@
  */
 import { loadRules, readRulesFiles, type CompiledRule, type RuleSet, type LoadOptions } from '../rules/index.js';
 import { walk } from '../rules/condition/index.js';
+import { fieldReader } from '../rules/fields.js';
 import { catalogFor, sources, toEventBatches, InputError, type InputItem, type Source } from '../sources/index.js';
 import type { Alert } from '../records/index.js';
 import { Engine, type EngineOptions, type EngineRule, type TypeField } from './engine.js';
@@ -21,6 +22,7 @@ function engineRule(rule: CompiledRule): EngineRule {
     tags: rule.tags,
     filter: rule.filter!,
     plan: rule.plan,
+    usesEventNumber: usesEventNumber(rule),
     condition: rule.condition,
     render: (ctx) => {
       const { text, values } = rule.output.apply(ctx.event);
@@ -35,9 +37,8 @@ function typeFields(list: readonly Source[]): Record<string, TypeField> {
   for (const source of list) {
     if (!source.typeField) continue;
     const def = source.catalog.resolve(source.typeField, undefined)?.def;
-    if (!def?.extract || def.isList) continue;
-    const extract = def.extract;
-    out[source.name] = { name: source.typeField, read: (event) => extract(event, undefined) };
+    const read = def && !def.isList ? fieldReader(def, undefined) : undefined;
+    if (read) out[source.name] = { name: source.typeField, read };
   }
   return out;
 }
@@ -53,9 +54,8 @@ export function usesEventNumber(rule: CompiledRule): boolean {
 
 /** An engine for the enabled rules of a ruleset whose sources evaluate events. */
 export function engineFor(set: RuleSet, options: EngineOptions = {}, rules = set.enabledRules()): Engine {
-  const evaluated = rules.filter((r) => r.filter !== undefined);
-  const numbered = new Set(evaluated.filter(usesEventNumber).map((r) => r.source));
-  return new Engine(evaluated.map(engineRule), set.slots, { typeFields: typeFields(sources), numbered, ...options });
+  const runnable = rules.filter((r) => r.filter !== undefined).map(engineRule);
+  return new Engine(runnable, set.slots, { typeFields: typeFields(sources), ...options });
 }
 
 /** What one chunk of input gave: how many events, their alerts in order, and what could not be read. */

@@ -16,6 +16,8 @@ export interface EngineRule {
   filter: Filter;
   /** The filter's structure, which lets the engine join it with the other rules' (matcherOf). */
   plan?: Plan;
+  /** The rule reads evt.num, the event's number in the whole input (so every event must be read). */
+  usesEventNumber?: boolean;
   /** The expanded condition, which lets the engine index the rule by event type. */
   condition?: Expr;
   /** The alert text and the fields it shows, for the event in `ctx`. */
@@ -33,8 +35,6 @@ export interface EngineOptions {
    * read it: each event is then offered only to the rules that can match its type.
    */
   typeFields?: Record<string, TypeField>;
-  /** Sources with a rule that uses evt.num (so that every event must be read). */
-  numbered?: ReadonlySet<string>;
 }
 
 export interface TypeField {
@@ -57,10 +57,13 @@ class SourceRules {
   private readonly byType = new Map<string, RuleGroup>();
   private readonly anyType: RuleGroup;
 
+  private readonly numbered: boolean;
+
   constructor(
     rules: EngineRule[],
     private readonly typeField: TypeField | undefined,
   ) {
+    this.numbered = rules.some((r) => r.usesEventNumber);
     if (!typeField) {
       this.anyType = new RuleGroup(rules);
       return;
@@ -75,10 +78,10 @@ class SourceRules {
 
   /**
    * A test of a raw JSON line that is true when no rule can match its event (see
-   * prefilter.ts); undefined when some rule takes events of any type.
+   * prefilter.ts); undefined when some rule takes events of any type or counts events.
    */
   lineFilter(typeKey: string): ((line: string) => boolean) | undefined {
-    if (!this.typeField || this.anyType.rules.length > 0) return undefined;
+    if (!this.typeField || this.numbered || this.anyType.rules.length > 0) return undefined;
     return cannotHaveType(typeKey, new Set(this.byType.keys()));
   }
 
@@ -126,7 +129,7 @@ export class Engine {
    * (or a rule counts events, evt.num, which needs every event read).
    */
   lineFilter(source: Source): ((line: string) => boolean) | undefined {
-    if (!source.typeKey || this.options.numbered?.has(source.name)) return undefined;
+    if (!source.typeKey) return undefined;
     const rules = this.bySource.get(source.name);
     return rules ? rules.lineFilter(source.typeKey) : () => true;
   }

@@ -1,7 +1,7 @@
 /** A worker of evaluateInParallel: parses, frames and evaluates the JSON lines of each chunk. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SourceEvent } from '../sources/event.js';
-import { sourceWith, unrecognised } from '../sources/index.js';
+import { sourceWith, unrecognised, UNREAD } from '../sources/index.js';
 import { isBlank, splitLine, type Piece } from '../sources/framing/split.js';
 import { engineFor, loadRuleFiles } from './detect.js';
 import type { ChunkResult, WorkerSetup } from './parallel.js';
@@ -29,11 +29,7 @@ parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; by
     const text = chunk.toString('utf8', start, end);
     start = end + 1;
     if (isBlank(text)) continue;
-    if (unmatchable?.(text)) {
-      result.events++;
-      continue;
-    }
-    splitLine(text, line, pieces);
+    splitLine(text, line, pieces, unmatchable);
     for (const piece of pieces) evaluate(piece, file, result);
     pieces.length = 0;
   }
@@ -43,6 +39,10 @@ parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; by
 function evaluate(piece: Piece, file: string, result: ChunkResult): void {
   if (!('doc' in piece)) {
     result.errors.push({ line: piece.line, column: piece.column, message: piece.error });
+    return;
+  }
+  if (piece.doc === UNREAD) {
+    result.events++;
     return;
   }
   const events = source.frame(piece.doc);

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import type { GeoContext } from '../records/index.js';
-import type { FieldCatalog, FieldDef, FieldValue } from '../rules/fields.js';
+import { fieldReader, type FieldCatalog, type FieldDef, type FieldValue } from '../rules/fields.js';
 import { asnLookup } from './asn.js';
 
 /** Where a client IP is found: one IP-valued field of a source's catalogue (and its argument). */
@@ -61,10 +61,10 @@ const GEO_FIELDS: Array<{ name: string; type: string; description: string; read:
 export function clientIpReader(source: string, catalog: FieldCatalog): ((event: unknown) => string | undefined) | undefined {
   const where = CLIENT_IP[source];
   const ipDef = where && catalog.resolve(where.field, where.arg);
-  const extract = ipDef?.def.extract;
-  if (!extract) return undefined;
+  const read = ipDef && fieldReader(ipDef.def, ipDef.arg);
+  if (!read) return undefined;
   return (event) => {
-    const v: FieldValue = extract(event, ipDef.arg);
+    const v: FieldValue = read(event);
     const first = Array.isArray(v) ? v[0] : v;
     return typeof first === 'string' && first ? first : undefined;
   };

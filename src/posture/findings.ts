@@ -1,17 +1,7 @@
-import { fingerprint, type Finding, type FindingKind } from '../records/index.js';
+import { fingerprint, type Finding } from '../records/index.js';
 
-export interface FindingInit {
-  kind: FindingKind;
-  rule: string;
-  score: number;
-  title: string;
-  description: string;
-  resource: string;
-  resourceType: string;
-  location: string;
-  subject?: string;
-  details?: Record<string, unknown>;
-}
+/** What a posture producer says of a finding; the rest (fingerprint, status, times) is made here. */
+export type FindingInit = Omit<Finding, 'fingerprint' | 'status' | 'firstSeen' | 'lastSeen'> & Required<Pick<Finding, 'resourceType' | 'location'>>;
 
 /** A new open Finding; `identity` are the parts that make it this finding and no other. */
 export function newFinding(init: FindingInit, identity: string[], now: Date): Finding {

@@ -32,6 +32,13 @@ export interface FieldDef {
   reader?: (arg: string | undefined) => (event: unknown) => FieldValue;
 }
 
+/** A field's reader with its argument bound (once, when the field can bind it); undefined when it cannot be read. */
+export function fieldReader(def: FieldDef, arg: string | undefined): ((event: unknown) => FieldValue) | undefined {
+  const extract = def.extract;
+  if (!extract) return undefined;
+  return def.reader?.(arg) ?? ((event) => extract(event, arg));
+}
+
 /** The fields of one event source, with name resolution as libsinsp does it. */
 export class FieldCatalog {
   private readonly byName = new Map<string, FieldDef>();

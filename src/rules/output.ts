@@ -3,7 +3,7 @@
  * rule is loaded, and rendered per event as libsinsp's event formatter does: a missing value
  * prints `<NA>`, a list prints `(a,b)`, `%20field` pads or cuts the value to 20 characters.
  */
-import type { FieldCatalog, FieldDef, FieldValue, Scalar } from './fields.js';
+import { fieldReader, type FieldCatalog, type FieldDef, type FieldValue, type Scalar } from './fields.js';
 import { bytesToString } from './condition/index.js';
 
 export class OutputError extends Error {}
@@ -95,11 +95,7 @@ export function compileOutput(format: string, catalog: FieldCatalog): CompiledOu
 function outputOf(format: string, tokens: Token[]): CompiledOutput {
   const fieldTokens = tokens.filter((t): t is Extract<Token, { kind: 'field' }> => t.kind === 'field');
   // Each field's reader, bound to its argument once.
-  const readers = tokens.map((t) => {
-    if (t.kind === 'text') return undefined;
-    const { def, arg } = t;
-    return def.reader?.(arg) ?? ((event: unknown) => def.extract?.(event, arg));
-  });
+  const readers = tokens.map((t) => (t.kind === 'field' ? fieldReader(t.def, t.arg) : undefined));
   const formatEvent = (event: unknown) => {
     let text = '';
     const values: ReturnType<CompiledOutput['values']> = {};
@@ -109,7 +105,7 @@ function outputOf(format: string, tokens: Token[]): CompiledOutput {
         text += t.text;
         continue;
       }
-      const read = readers[i]!(event);
+      const read = readers[i]?.(event);
       const v = read === null || (Array.isArray(read) && read.length === 0) ? undefined : read;
       const shown = display(v);
       text += t.width > 0 ? shown.slice(0, t.width).padEnd(t.width, ' ') : shown;

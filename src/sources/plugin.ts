@@ -54,12 +54,22 @@ export function indexed(name: string, description: string, bind: Binder): Plugin
 export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => boolean): FieldDef[] {
   const appliesTo = applies && lastAnswer(applies);
   return fields.map(({ name, description, bind, options }) => {
-    const plain = options.arg === 'required' ? undefined : bind(undefined);
-    const byArg = new Map<string, Reader>();
-    const readerFor = (arg: string | undefined): Reader | undefined => {
+    // An event reader per argument, made once: the source's check first, then the field's reader.
+    const eventReader = (arg: string | undefined): ((event: unknown) => FieldValue) => {
+      if (arg === undefined && options.arg === 'required') return () => undefined;
+      const read = bind(arg);
+      if (!appliesTo) return (event) => read((event as VigilEvent).data, event as VigilEvent);
+      return (event) => {
+        const ev = event as VigilEvent;
+        return appliesTo(ev.data) ? read(ev.data, ev) : undefined;
+      };
+    };
+    const plain = eventReader(undefined);
+    const byArg = new Map<string, (event: unknown) => FieldValue>();
+    const reader = (arg: string | undefined) => {
       if (arg === undefined) return plain;
       let r = byArg.get(arg);
-      if (!r) byArg.set(arg, (r = bind(arg)));
+      if (!r) byArg.set(arg, (r = eventReader(arg)));
       return r;
     };
     return {
@@ -69,20 +79,8 @@ export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => 
       arg: options.arg ?? 'none',
       argKind: options.argKind ?? 'none',
       description,
-      extract: (event, arg) => {
-        const ev = event as VigilEvent;
-        if (appliesTo && !appliesTo(ev.data)) return undefined;
-        return readerFor(arg)?.(ev.data, ev);
-      },
-      reader: (arg) => {
-        const read = readerFor(arg);
-        if (!read) return () => undefined;
-        if (!appliesTo) return (event) => read((event as VigilEvent).data, event as VigilEvent);
-        return (event) => {
-          const ev = event as VigilEvent;
-          return appliesTo(ev.data) ? read(ev.data, ev) : undefined;
-        };
-      },
+      extract: (event, arg) => reader(arg)(event),
+      reader,
     };
   });
 }

@@ -37,8 +37,12 @@ export interface AwsServer {
   /** Resolves every host name to loopback (S3 Control puts the account id in front of the host). */
   httpAgent: Agent;
   requests: SeenRequest[];
+  /** AWS SDK client options that send every call here, signed with the recordings' credentials. */
+  sdk: { endpoint: string; requestHandler: { httpAgent: Agent }; credentials: { accessKeyId: string; secretAccessKey: string } };
   close(): Promise<void>;
 }
+
+const RECORDED_CREDENTIALS = { accessKeyId: 'AKIDRECORDEDTEST0001', secretAccessKey: 'recorded-test-secret' };
 
 export async function startAwsServer(file: string): Promise<AwsServer> {
   const exchanges = (JSON.parse(readFileSync(file, 'utf8')) as { exchanges: Exchange[] }).exchanges.map((e) => ({ ...e, used: false }));
@@ -76,10 +80,12 @@ export async function startAwsServer(file: string): Promise<AwsServer> {
     else cb(null, '127.0.0.1', 4);
   }) as unknown as LookupFunction;
   const httpAgent = new Agent({ keepAlive: true, lookup } as ConstructorParameters<typeof Agent>[0]);
+  const endpoint = `http://aws.vigil.test:${port}`;
   return {
-    endpoint: `http://aws.vigil.test:${port}`,
+    endpoint,
     httpAgent,
     requests,
+    sdk: { endpoint, requestHandler: { httpAgent }, credentials: RECORDED_CREDENTIALS },
     close: () =>
       new Promise<void>((resolve) => {
         httpAgent.destroy();

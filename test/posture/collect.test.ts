@@ -7,15 +7,12 @@ import { fixture, tempDir, vigilWithEnv } from './helpers.js';
 import { startAwsServer } from './aws-server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const credentials = { accessKeyId: 'AKIDRECORDEDTEST0001', secretAccessKey: 'recorded-test-secret' };
 
 test('the AWS collector reads every service through the SDK against recorded responses', async () => {
   const server = await startAwsServer(fixture('aws-recorded', 'exchanges.json'));
   try {
     const { snapshot, warnings } = await collectAws({
-      endpoint: server.endpoint,
-      requestHandler: { httpAgent: server.httpAgent },
-      credentials,
+      ...server.sdk,
       region: 'us-east-1',
       now: new Date('2026-11-20T10:00:00Z'),
     });
@@ -101,9 +98,7 @@ test('a call that fails (here: a region with nothing recorded) is a warning; the
   const server = await startAwsServer(fixture('aws-recorded', 'exchanges.json'));
   try {
     const { snapshot, warnings } = await collectAws({
-      endpoint: server.endpoint,
-      requestHandler: { httpAgent: server.httpAgent },
-      credentials,
+      ...server.sdk,
       regions: ['us-east-1', 'ap-south-2'],
       maxAttempts: 1,
     });
@@ -172,7 +167,7 @@ test('Terraform state from an S3 backend object', async () => {
   );
   const server = await startAwsServer(recording);
   try {
-    const aws = { endpoint: server.endpoint, requestHandler: { httpAgent: server.httpAgent }, credentials, region: 'eu-west-1' };
+    const aws = { ...server.sdk, region: 'eu-west-1' };
     const expected = await resolveExpected(['s3://acme-tfstate/prod/iam.tfstate', fixture('expected', 'declared.yaml')], aws);
     assert.deepEqual(expected.sources, ['s3://acme-tfstate/prod/iam.tfstate', fixture('expected', 'declared.yaml')]);
     assert.ok(expected.resources.has('iam.user:alice'));

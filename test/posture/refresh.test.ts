@@ -12,10 +12,9 @@ import { startAwsServer, type AwsServer } from './aws-server.js';
 import { cloudTrailCall, fixture, PUBLIC_READ_ACL, startServe, tempDir, vigilWithEnv } from './helpers.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const credentials = { accessKeyId: 'AKIDRECORDEDTEST0001', secretAccessKey: 'recorded-test-secret' };
 const recording = fixture('aws-recorded', 'refresh.json');
 const reader = (server: AwsServer) =>
-  connectAwsReader({ endpoint: server.endpoint, requestHandler: { httpAgent: server.httpAgent }, credentials, region: 'us-east-1', maxAttempts: 2 });
+  connectAwsReader({ ...server.sdk, region: 'us-east-1', maxAttempts: 2 });
 
 // The changes of the tests below, as CloudTrail records them.
 const publicAcl = () => cloudTrailCall('PutBucketAcl', 's3.amazonaws.com', PUBLIC_READ_ACL);

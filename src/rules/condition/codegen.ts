@@ -80,18 +80,21 @@ export function filterOf(plan: Plan): Filter {
  */
 export function matcherOf(conditions: Array<Plan | Filter>): Matcher {
   const code = new Code();
+  // Each comparison's code, written once and kept in its local (undefined: not made yet for this event).
   const memo = new Map<string, string>();
   const remembered = (key: string, check: Check): string => {
-    let name = memo.get(key);
-    if (!name) memo.set(key, (name = `m${memo.size}`));
-    // undefined: not made yet for this event.
-    return `(${name} !== undefined ? ${name} : (${name} = ${code.check(check)}))`;
+    let use = memo.get(key);
+    if (!use) {
+      const name = `m${memo.size}`;
+      memo.set(key, (use = `(${name} !== undefined ? ${name} : (${name} = ${code.check(check)}))`));
+    }
+    return use;
   };
   const lines = conditions.map((c, i) => {
     const test = typeof c === 'function' ? `${code.value('f', c)}(ctx)` : code.condition(c, (check, key) => remembered(key, check));
     return `  if (${test}) matched.push(${i});`;
   });
-  const locals = ['v', ...memo.values()].join(', ');
+  const locals = ['v', ...Array.from(memo.keys(), (_, i) => `m${i}`)].join(', ');
   return code.build(`return function match(ctx, matched) {\n  let ${locals};\n${lines.join('\n')}\n};`) as Matcher;
 }
 

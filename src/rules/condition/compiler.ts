@@ -6,7 +6,7 @@
  */
 import { RE2JS } from 're2js';
 import type { BinaryCheck, Expr, Operand, Pos, TransformerArg, UnaryCheck } from './ast.js';
-import { FieldCatalog, operatorMismatch, typeFamily, type FieldDef, type FieldValue, type Scalar } from '../fields.js';
+import { FieldCatalog, fieldReader, operatorMismatch, typeFamily, type FieldDef, type FieldValue, type Scalar } from '../fields.js';
 import { byteLength, forRegex, stringToBytes, bytesToString } from './bytes.js';
 import { inSubnet, parseIp, parseSubnet, sameIp, type Ip, type Subnet } from '../../util/ip.js';
 import { TRANSFORMERS } from './parser.js';
@@ -173,10 +173,9 @@ class Compiler {
     if (!resolved) this.fail(`filter_check called with nonexistent field ${text}`, pos);
     const { def } = resolved;
     const fieldArg = resolved.arg;
-    const read = def.extract;
-    if (!read) return { get: () => undefined, type: def.type, isList: def.isList, field: def, plain: true, text };
+    const bound = fieldReader(def, fieldArg);
+    if (!bound) return { get: () => undefined, type: def.type, isList: def.isList, field: def, plain: true, text };
     const slot = this.slots.slotFor(`${this.catalog.source}\0${def.name}\0${fieldArg ?? ''}`);
-    const bound = def.reader?.(fieldArg) ?? ((event: unknown) => read(event, fieldArg));
     const readEvent = (event: unknown) => normalise(bound(event));
     const get: Extractor = (ctx) => ctx.field(slot, readEvent);
     return { get, memo: { slot, read: readEvent }, type: def.type, isList: def.isList, field: def, plain: true, text };

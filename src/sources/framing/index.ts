@@ -11,7 +11,6 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { InputDocument, InputError, type InputItem } from './items.js';
-import { UNREAD } from '../event.js';
 import { isBlank, splitConcatenated, splitLine, splitWhole, wholeDocument, type Format, type Piece } from './split.js';
 
 export { FORMATS, type Format } from './split.js';
@@ -172,10 +171,8 @@ async function* splitText(chunks: AsyncIterable<string>, format: Format, unmatch
         }
         mode = 'jsonl';
         pieces.push({ doc, line: lineNo });
-      } else if (unmatchable?.(line)) {
-        pieces.push({ doc: UNREAD, line: lineNo });
       } else {
-        splitLine(line, lineNo, pieces);
+        splitLine(line, lineNo, pieces, unmatchable);
       }
       lineNo++;
       from = eol + 1;
@@ -185,7 +182,7 @@ async function* splitText(chunks: AsyncIterable<string>, format: Format, unmatch
   }
   const pieces: Piece[] = [];
   if (mode === 'jsonl') {
-    if (!isBlank(buffer)) splitLine(buffer, lineNo, pieces);
+    if (!isBlank(buffer)) splitLine(buffer, lineNo, pieces, unmatchable);
   } else {
     pieces.push(...(mode === 'auto' ? lastDocuments(buffer, lineNo) : mode === 'json' ? splitWhole(buffer) : splitConcatenated(buffer, lineNo)));
   }

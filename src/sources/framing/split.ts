@@ -4,6 +4,7 @@
  * column, and reading goes on at the next line that starts a document.
  */
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { UNREAD } from '../event.js';
 
 export type Format = 'auto' | 'jsonl' | 'json' | 'concat';
 export const FORMATS: readonly Format[] = ['auto', 'jsonl', 'json', 'concat'];
@@ -133,8 +134,15 @@ export function isBlank(text: string, from = 0, to = text.length): boolean {
   return true;
 }
 
-/** Adds the documents of one line of JSON lines to `out` (normally one; concatenated ones are split). */
-export function splitLine(line: string, lineNo: number, out: Piece[]): void {
+/**
+ * Adds the documents of one line of JSON lines to `out` (normally one; concatenated ones are
+ * split). A line `unmatchable` says no rule can match is not parsed: its document is UNREAD.
+ */
+export function splitLine(line: string, lineNo: number, out: Piece[], unmatchable?: (line: string) => boolean): void {
+  if (unmatchable?.(line)) {
+    out.push({ doc: UNREAD, line: lineNo });
+    return;
+  }
   try {
     const doc = JSON.parse(line) as unknown;
     if (doc !== null && typeof doc === 'object') {

@@ -8,20 +8,20 @@ export function parsePointer(pointer: string): string[] {
   return body.split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
-const pointers = new Map<string, string[]>();
-
-function valueAt(event: unknown, pointer: string | undefined): string | undefined {
-  if (pointer === undefined) return undefined;
-  let path = pointers.get(pointer);
-  if (!path) pointers.set(pointer, (path = parsePointer(pointer)));
-  return jsonText(atPath((event as VigilEvent).data, path));
-}
-
-/** valueAt with its pointer parsed once. */
+/** The reader of the value at one pointer, the pointer parsed once. */
 function valueReader(pointer: string | undefined): (event: unknown) => string | undefined {
   if (pointer === undefined) return () => undefined;
   const path = parsePointer(pointer);
   return (event) => jsonText(atPath((event as VigilEvent).data, path));
+}
+
+const valueReaders = new Map<string, (event: unknown) => string | undefined>();
+
+function valueAt(event: unknown, pointer: string | undefined): string | undefined {
+  if (pointer === undefined) return undefined;
+  let read = valueReaders.get(pointer);
+  if (!read) valueReaders.set(pointer, (read = valueReader(pointer)));
+  return read(event);
 }
 
 function objectText(event: unknown): string {
@@ -30,7 +30,7 @@ function objectText(event: unknown): string {
 
 function rawTime(event: unknown): string | undefined {
   const e = event as VigilEvent;
-  return 'timeDecimal' in e ? e.timeDecimal : e.timeNs?.toString();
+  return e.timeDecimal ?? e.timeNs?.toString();
 }
 
 function field(name: string, description: string, extract: FieldDef['extract'], keyed = false): FieldDef {
