@@ -5,7 +5,9 @@
  */
 import { hostname } from 'node:os';
 import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Scalar } from '../rules/fields.js';
-import { atPath, jsonText, own, type Source, type VigilEvent } from './event.js';
+import { atPath, jsonText, own, pathReader, type Source, type VigilEvent } from './event.js';
+
+export { pathReader };
 import { isoNanos, parseTimeNanos } from '../engine/time.js';
 
 /** Reads one field from an event's decoded JSON (and, for the few that need it, the event). */
@@ -110,18 +112,6 @@ export function at(data: unknown, p: readonly string[]): unknown {
   return atPath(data, p);
 }
 
-/**
- * atPath for one path, its steps decided once: the usual one or two object keys are read
- * without a loop (a key of digits also indexes arrays, as in atPath).
- */
-export function pathReader(p: readonly string[]): (data: unknown) => unknown {
-  const [first, second] = p;
-  const plainKey = (key: string) => !/^[0-9]+$/.test(key);
-  if (p.length === 1 && plainKey(first!)) return (data) => own(data, first!);
-  if (p.length === 2 && plainKey(first!) && plainKey(second!)) return (data) => own(own(data, first!), second!);
-  return (data) => atPath(data, p);
-}
-
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -192,10 +182,11 @@ export function rfc3339Ns(v: unknown): bigint | undefined {
 
 /** A source's `time` and `timeText`, read from the RFC 3339 time in one member of the event. */
 export function timeIn(key: string): Required<Pick<Source, 'time' | 'timeText'>> {
+  const read = pathReader([key]);
   return {
-    time: (event) => rfc3339Ns(own(event, key)),
+    time: (event) => rfc3339Ns(read(event)),
     timeText: (event) => {
-      const v = own(event, key);
+      const v = read(event);
       return typeof v === 'string' ? v : undefined;
     },
   };

@@ -1,5 +1,5 @@
 import { FieldCatalog, PLUGIN_TYPES, type FieldDef } from '../../rules/fields.js';
-import { atPath, jsonText, type Source, type VigilEvent } from '../event.js';
+import { jsonText, pathReader, type Source, type VigilEvent } from '../event.js';
 
 /** RFC 6901: `/a/b~1c` → ['a', 'b/c']. */
 export function parsePointer(pointer: string): string[] {
@@ -11,8 +11,8 @@ export function parsePointer(pointer: string): string[] {
 /** The reader of the value at one pointer, the pointer parsed once. */
 function valueReader(pointer: string | undefined): (event: unknown) => string | undefined {
   if (pointer === undefined) return () => undefined;
-  const path = parsePointer(pointer);
-  return (event) => jsonText(atPath((event as VigilEvent).data, path));
+  const read = pathReader(parsePointer(pointer));
+  return (event) => jsonText(read((event as VigilEvent).data));
 }
 
 const valueReaders = new Map<string, (event: unknown) => string | undefined>();

@@ -7,7 +7,7 @@ import { FieldCatalog, type Scalar } from '../../rules/fields.js';
 import type { Source } from '../event.js';
 import { jsonFields } from '../json/index.js';
 import {
-  at, eventFields, field, indexArg, indexed, isObject, jsonText, nonEmpty, own, path, pick, timeIn, text, textList, toFieldDefs,
+  at, eventFields, field, pathReader, indexArg, indexed, isObject, jsonText, nonEmpty, own, path, pick, timeIn, text, textList, toFieldDefs,
   type Binder, type ExtractionOptions, type PluginField,
 } from '../plugin.js';
 
@@ -327,7 +327,8 @@ const volumeTypes: Binder = (arg) => {
   };
 };
 
-const hasAuditId = (data: unknown) => own(data, 'auditID') !== undefined;
+const auditId = pathReader(['auditID']);
+const hasAuditId = (data: unknown) => auditId(data) !== undefined;
 
 export function k8sAuditSource(options: ExtractionOptions = {}): Source {
   return {
