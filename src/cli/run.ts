@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { detect, engineFor, evaluateInParallel, loadRuleFiles, usesEventNumber } from '../engine/index.js';
+import { detect, engineFor, evaluateInParallel, lineFilterFor, loadRuleFiles, usesEventNumber } from '../engine/index.js';
 import { formatMessage, type RuleSet } from '../rules/index.js';
 import { readInputBatches } from '../sources/index.js';
 import { DEFAULT_RULES_DIR } from '../util/paths.js';
@@ -76,7 +76,7 @@ interface Batch {
 async function* singleBatches(opts: RunOptions, set: RuleSet): AsyncGenerator<Batch> {
   const engine = engineFor(set, { keepEvent: opts.keepEvent ?? false });
   const source = sourceOption(opts);
-  const unmatchable = typeof source === 'function' ? undefined : engine.lineFilter(source);
+  const unmatchable = lineFilterFor(engine, source);
   for await (const d of detect(engine, readInputBatches(opts.input, { format: opts.inputFormat, unmatchable }), source)) {
     yield { events: d.events, alerts: d.alerts, errors: d.errors.map((e) => e.message) };
   }

@@ -5,7 +5,7 @@
 import { loadRules, readRulesFiles, type CompiledRule, type RuleSet, type LoadOptions } from '../rules/index.js';
 import { walk } from '../rules/condition/index.js';
 import { fieldReader } from '../rules/fields.js';
-import { catalogFor, sources, toEventBatches, InputError, type InputItem, type Source } from '../sources/index.js';
+import { catalogFor, findSource, sources, toEventBatches, InputError, type InputItem, type Source } from '../sources/index.js';
 import type { Alert } from '../records/index.js';
 import { Engine, type EngineOptions, type EngineRule, type TypeField } from './engine.js';
 
@@ -56,6 +56,18 @@ export function usesEventNumber(rule: CompiledRule): boolean {
 export function engineFor(set: RuleSet, options: EngineOptions = {}, rules = set.enabledRules()): Engine {
   const runnable = rules.filter((r) => r.filter !== undefined).map(engineRule);
   return new Engine(runnable, set.slots, { typeFields: typeFields(sources), ...options });
+}
+
+/**
+ * The test that passes over JSON lines no rule can match (Engine.lineFilter), for input of one
+ * source or of sources judged line by line. In the latter case it still applies when only one
+ * source has rules: a line of any other source meets no rule, parsed or not.
+ */
+export function lineFilterFor(engine: Engine, source: Source | ((doc: unknown) => Source)): ((line: string) => boolean) | undefined {
+  if (typeof source !== 'function') return engine.lineFilter(source);
+  const [only, ...others] = engine.sources;
+  const ruled = only !== undefined && others.length === 0 ? findSource(only) : undefined;
+  return ruled && engine.lineFilter(ruled);
 }
 
 /** What one chunk of input gave: how many events, their alerts in order, and what could not be read. */

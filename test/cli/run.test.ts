@@ -122,3 +122,44 @@ test('--workers gives the alerts of one thread, and refuses rules that print evt
   assert.match(refused.stderr, /rule 'Numbered' uses evt\.num.*without --workers/);
   assert.equal(refused.stderr.trim().split('\n').length, 1);
 });
+
+test('with --source auto, lines no rule can match are passed over when one source has rules, with the same alerts', () => {
+  const ctRules = join(dir, 'ct.yaml');
+  writeFileSync(ctRules, `
+- rule: Trail Stopped
+  desc: d
+  condition: ct.name in (StopLogging, DeleteTrail)
+  output: "trail stopped by %ct.user (%ct.name)"
+  priority: critical
+  source: aws_cloudtrail
+`);
+  // A never-matching rule of another source: two sources have rules, so nothing can be passed over.
+  const twoSources = join(dir, 'two-sources.yaml');
+  writeFileSync(twoSources, `${readFileSync(ctRules, 'utf8')}
+- rule: Never
+  desc: d
+  condition: ka.verb = never-a-verb
+  output: "never"
+  priority: info
+  source: k8s_audit
+`);
+  const record = (name: string, i: number) => JSON.stringify({
+    eventVersion: '1.08', eventTime: `2026-11-01T00:00:${String(i % 60).padStart(2, '0')}Z`, eventSource: 'cloudtrail.amazonaws.com',
+    eventName: name, awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: `u${i}` }, eventID: `e${i}`,
+  });
+  const k8s = JSON.stringify({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: 'a1', stage: 'ResponseComplete', verb: 'get', user: { username: 'bob' } });
+  const lines = Array.from({ length: 300 }, (_, i) => (i % 50 === 7 ? record('StopLogging', i) : i % 3 === 0 ? k8s : record('GetObject', i)));
+  // Malformed inside, yet whole and of a type no rule takes: reported when parsed, passed over otherwise.
+  lines.push('{"eventName":"GetObject","userIdentity":{oops}}');
+  const events = join(dir, 'auto.jsonl');
+  writeFileSync(events, `${lines.join('\n')}\n`);
+
+  const passedOver = vigil(['run', '--rules', ctRules, '--input', events]);
+  const parsed = vigil(['run', '--rules', twoSources, '--input', events]);
+  assert.equal(passedOver.status, 0, passedOver.stderr);
+  assert.equal(parsed.status, 0, parsed.stderr);
+  assert.equal(alerts(passedOver.stdout).length, 6);
+  assert.deepEqual(alerts(passedOver.stdout), alerts(parsed.stdout));
+  assert.match(parsed.stderr, /auto\.jsonl:301:\d+: .*\n.*300 events, 6 alerts, 1 skipped/);
+  assert.match(passedOver.stderr, /301 events, 6 alerts, 0 skipped/);
+});
