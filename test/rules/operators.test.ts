@@ -144,3 +144,20 @@ describe('type errors name the problem', () => {
     test(condition, () => assert.match(compileError(condition) ?? 'accepted', pattern));
   }
 });
+
+describe('= and in on a text field whose reader gives something other than a string', () => {
+  const odd: Array<[unknown, string, boolean]> = [
+    [['x', 'y'], 's.name = y', true],
+    [['x', 'y'], 's.name in (z, x)', true],
+    [['x', 'y'], 's.name = z', false],
+    [42, 's.name = 42', true],
+    [42, 's.name in (41, 42)', true],
+    [Buffer.from('abc'), 's.name = abc', true],
+    [Buffer.from('abc'), 's.name in (abc)', true],
+    ['abc', 's.name in (abc, def)', true],
+    ['abc', 's.name = ab', false],
+  ];
+  for (const [value, condition, expected] of odd) {
+    test(`${JSON.stringify(value)}: ${condition} → ${expected}`, () => assert.equal(evaluate(condition, { 's.name': value }), expected));
+  }
+});

@@ -23,7 +23,14 @@ export interface FieldRead {
 /** One comparison of a condition, compiled. */
 export type Check =
   /** The operand's value tested against constants (`=`, `in`, `startswith`, …). */
-  | { kind: 'test'; get: Extractor; memo?: FieldRead; test: (v: Exclude<FieldValue, undefined>) => boolean }
+  | {
+      kind: 'test';
+      get: Extractor;
+      memo?: FieldRead;
+      test: (v: Exclude<FieldValue, undefined>) => boolean;
+      /** When set, the test of a string value is exactly "is one of these" (`=`, `in` on text), made inline. */
+      oneOf?: readonly string[];
+    }
   /** The operand has a value (`exists`). */
   | { kind: 'exists'; get: Extractor; memo?: FieldRead }
   /** Anything else (field-to-field comparisons), as it is. */
@@ -128,8 +135,12 @@ class Code {
   /** A comparison's expression (it uses the local `v`). */
   check(check: Check): string {
     switch (check.kind) {
-      case 'test':
-        return `((v = ${this.operand(check.get, check.memo)}) !== undefined && ${this.value('t', check.test)}(v))`;
+      case 'test': {
+        const test = `${this.value('t', check.test)}(v)`;
+        const { oneOf } = check;
+        const inline = !oneOf ? undefined : oneOf.length === 1 ? `v === ${this.value('c', oneOf[0])}` : `${this.value('s', new Set(oneOf))}.has(v)`;
+        return `((v = ${this.operand(check.get, check.memo)}) !== undefined && ${inline ? `(typeof v === 'string' ? ${inline} : ${test})` : test})`;
+      }
       case 'exists':
         return `present(${this.operand(check.get, check.memo)})`;
       case 'filter':

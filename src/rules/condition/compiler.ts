@@ -356,7 +356,9 @@ class Compiler {
     const values = right.kind === 'list' ? right.values : [right.value];
     for (const v of values) this.warnAboutValue(op, v, right.pos);
     const test = this.valueTest(left, op, values, modifier, node.pos);
-    return { kind: 'test', get: left.get, memo: left.memo, test };
+    const equality = op === '=' || op === '==' || op === 'in';
+    const oneOf = equality && !modifier && !left.isList && typeFamily(left.type) === 'string' ? values : undefined;
+    return { kind: 'test', get: left.get, memo: left.memo, test, oneOf };
   }
 
   private fieldToField(left: Typed, op: string, rightNode: Operand, pos: Pos): Filter {
