@@ -133,6 +133,16 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Alerts raised outside the flow of events (a drift API read that answers later): counted
+   * with the events' own (vigil_alerts_total), then published the same way.
+   */
+  async publishRaised(alerts: Alert[]): Promise<void> {
+    const counted: Alert[] = [];
+    this.collect(alerts, counted);
+    await this.stages.publish(counted);
+  }
+
   /** Stops taking submissions and resolves when everything accepted is processed. */
   async drain(): Promise<void> {
     this.closed = true;

@@ -79,8 +79,8 @@ export async function startService(options: ServiceOptions, parts: ServiceParts)
     await store.close();
     throw err;
   });
-  // Alerts of API reads come after the events' own, so the dispatcher (made below) is there for them.
-  const refresh = reader ? { reader, publish: (alerts: Alert[]) => dispatcher.publish(alerts), log } : undefined;
+  // Alerts of API reads come after the events' own, so the pipeline (made below) is there for them.
+  const refresh = reader ? { reader, publish: (alerts: Alert[]): Promise<void> => pipeline.publishRaised(alerts), log } : undefined;
   const drift = driftState && new LiveDrift(driftState.expected, driftState.snapshot, options.drift!.snapshot, findings, refresh);
   if (drift) {
     const counts = await drift.reconcileAll().catch(async (err: Error) => {

@@ -224,6 +224,10 @@ test('vigil serve --drift-refresh aws: events posted, the API read answers, the 
     ['events', 'changes', 'unreadable', 'alerts', 'refreshes', 'refresh_failures'].map((n) => metric(text, `vigil_drift_${n}_total`)),
     [3, 3, 0, 4, 2, 1],
   );
+  const counted = [...text.matchAll(/^vigil_alerts_total\{priority="(\w+)"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[2]), 0);
+  const stored = ((await get(`${url}/api/alerts?limit=100`)).body as { alerts: StoredAlert[] }).alerts;
+  assert.equal(stored.filter((a) => a.alert.tags.includes('drift')).length, 4);
+  assert.equal(counted, stored.length, 'every alert raised, the API reads\' too, is counted in vigil_alerts_total');
 
   const findings = ((await get(`${url}/api/findings?kind=drift`)).body as { findings: Finding[] }).findings;
   const status = (key: string) => findings.filter((f) => summary([f])[0] === key).map((f) => f.status);
