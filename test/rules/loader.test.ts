@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadRules, EvalContext, matchesWildcard, type RuleSet } from '../../src/rules/index.js';
 import { syscallCatalog, findSource } from '../../src/sources/index.js';
+import { Ajv } from 'ajv';
+import { SCHEMA } from '../../src/rules/schema.js';
 
 const syscall = syscallCatalog();
 const catalogs = (source: string) => (source === 'syscall' ? syscall : findSource(source)?.catalog);
@@ -343,6 +345,12 @@ test('Falco\'s JSON schema check is reported per file', () => {
   const odd = load(rule('r', 'evt.type=open', '  colour: red\n'));
   assert.equal(odd.files[0]!.schemaValidation, 'failed');
   assert.ok(odd.successful);
+});
+
+test('the rules schema is itself a valid JSON Schema (the loader does not check it at every start)', () => {
+  const ajv = new Ajv({ strict: true, allowUnionTypes: true });
+  assert.equal(ajv.validateSchema(SCHEMA), true, JSON.stringify(ajv.errors));
+  assert.doesNotThrow(() => ajv.compile(SCHEMA));
 });
 
 test('a rules selection (Falco\'s `rules:` config) applies in order to the default ruleset', () => {
