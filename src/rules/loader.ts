@@ -5,7 +5,7 @@
  */
 import {
   parseCondition, printCondition, compileCondition, ConditionSyntaxError, ConditionCompileError, SlotTable,
-  walk, type Expr, type Filter, type Plan, type Pos,
+  walk, type Check, type Expr, type Filter, type Plan, type Pos,
 } from './condition/index.js';
 import { RuleSet, type Compiled, type CompiledMacro, type CompiledRule, type RuleSelection } from './ruleset.js';
 import type { FieldCatalog } from './fields.js';
@@ -132,6 +132,8 @@ function compileMacros(collector: Collector, lists: CompiledList[], origins: Ori
 
 class RuleCompiler {
   readonly slots = new SlotTable();
+  /** Each catalogue's comparisons compiled so far (see CompileOptions.checks). */
+  private readonly checks = new Map<FieldCatalog, Map<string, Check>>();
   private readonly macroAsts: Map<string, Expr>;
 
   constructor(
@@ -237,7 +239,9 @@ class RuleCompiler {
     if (warnings.unsafeNA) this.res.warn('LOAD_UNSAFE_NA_CHECK', UNSAFE_NA_MESSAGE, site.at(undefined));
     for (const field of warnings.deprecated) this.res.warn('LOAD_DEPRECATED_ITEM', DEPRECATED_FIELDS[field]!, site.at(undefined));
     try {
-      const compiled = compileCondition(ast, catalog, { slots: this.slots });
+      let checks = this.checks.get(catalog);
+      if (!checks) this.checks.set(catalog, (checks = new Map()));
+      const compiled = compileCondition(ast, catalog, { slots: this.slots, checks });
       for (const w of compiled.warnings) this.res.warn('LOAD_COMPILE_CONDITION', w.message, site.at(w.pos));
       return { ast, filter: compiled.filter, plan: compiled.plan };
     } catch (err) {

@@ -134,6 +134,12 @@ test('appending exception values to an existing exception, and a value that look
   assert.ok(set.warnings.some((w) => w.code === 'LOAD_COMPILE_CONDITION' && w.message === "'proc.pname' may be a valid field misused as a const string value"));
 });
 
+test('a comparison several rules make is compiled once, yet each rule still gets its own warning', () => {
+  const set = load(rule('a', 'evt.type=open and proc.name regex "bash"') + rule('b', 'evt.type=open and proc.name regex "bash"'));
+  const warned = set.warnings.filter((w) => w.code === 'LOAD_COMPILE_CONDITION' && /regex check with 'bash'/.test(w.message));
+  assert.deepEqual(warned.map((w) => w.itemName), ['a', 'b']);
+});
+
 test('required_engine_version: integers and semver; too new or unreadable is an error', () => {
   assert.ok(load('- required_engine_version: 10\n').successful);
   assert.ok(load('- required_engine_version: 0.31.0\n').successful);

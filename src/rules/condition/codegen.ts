@@ -51,16 +51,18 @@ export function present(v: FieldValue): boolean {
   return v !== undefined && !(Array.isArray(v) && v.length === 0);
 }
 
-/** The plan of a condition: `compile` turns each comparison into a Check. */
-export function planCondition(ast: Expr, compile: (node: Expr) => Check): Plan {
+/** The plan of a condition: `compile` turns each comparison (and its canonical text) into a Check. */
+export function planCondition(ast: Expr, compile: (node: Expr, key: string) => Check): Plan {
   switch (ast.kind) {
     case 'and':
     case 'or':
       return { kind: ast.kind, children: ast.children.map((c) => planCondition(c, compile)) };
     case 'not':
       return { kind: 'not', child: planCondition(ast.child, compile) };
-    default:
-      return { kind: 'check', key: printCondition(ast), check: compile(ast) };
+    default: {
+      const key = printCondition(ast);
+      return { kind: 'check', key, check: compile(ast, key) };
+    }
   }
 }
 

@@ -101,6 +101,11 @@ export interface CompiledCondition {
 
 export interface CompileOptions {
   slots?: SlotTable;
+  /**
+   * Comparisons already compiled against the same catalogue and slots, by canonical text: the
+   * rules of a ruleset make many of the same ones (their macros). Kept only when they warned of nothing.
+   */
+  checks?: Map<string, Check>;
 }
 
 const STRING_TYPES = new Set(['PT_CHARBUF', 'PT_FSPATH', 'PT_FSRELPATH']);
@@ -122,7 +127,15 @@ const SERVICES: Record<string, number> = {
 
 export function compileCondition(ast: Expr, catalog: FieldCatalog, options: CompileOptions = {}): CompiledCondition {
   const compiler = new Compiler(catalog, options.slots ?? new SlotTable());
-  const plan = planCondition(ast, (node) => compiler.check(node));
+  const known = options.checks;
+  const plan = planCondition(ast, (node, key) => {
+    const cached = known?.get(key);
+    if (cached) return cached;
+    const warned = compiler.warnings.length;
+    const check = compiler.check(node);
+    if (known && compiler.warnings.length === warned) known.set(key, check);
+    return check;
+  });
   return { filter: filterOf(plan), plan, warnings: compiler.warnings };
 }
 

@@ -8,4 +8,4 @@ export {
   compileCondition, ConditionCompileError, EvalContext, SlotTable,
   type Filter, type CompileWarning, type CompiledCondition,
 } from './compiler.js';
-export { matcherOf, type Plan, type Matcher } from './codegen.js';
+export { matcherOf, type Check, type Plan, type Matcher } from './codegen.js';
