@@ -13,6 +13,8 @@ const set = loadRuleFiles(setup.rules, { minimumPriority: setup.minimumPriority 
 const engine = engineFor(set);
 const unmatchable = engine.lineFilter(source);
 const NEWLINE = 0x0a;
+/** Text is decoded this much at a time, cut at a line end (V8 makes big strings far slower per byte). */
+const DECODE_BYTES = 64 * 1024;
 parentPort!.postMessage('ready');
 
 parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; bytes: Uint8Array }) => {
@@ -21,17 +23,25 @@ parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; by
   const pieces: Piece[] = [];
   let line = 0;
   for (let start = 0; start < chunk.length; ) {
-    let end = chunk.indexOf(NEWLINE, start);
+    // Up to the last line end within the next DECODE_BYTES (or the end of the first line, when longer).
+    let end = start + DECODE_BYTES >= chunk.length ? chunk.length : chunk.lastIndexOf(NEWLINE, start + DECODE_BYTES);
+    if (end < start) end = chunk.indexOf(NEWLINE, start + DECODE_BYTES);
     if (end < 0) end = chunk.length;
-    line++;
-    // Each line is decoded by itself (V8 makes small strings far faster per byte than big
-    // ones) and evaluated at once, so that its objects die young.
     const text = chunk.toString('utf8', start, end);
     start = end + 1;
-    if (isBlank(text)) continue;
-    splitLine(text, line, pieces, unmatchable);
-    for (const piece of pieces) evaluate(piece, file, result);
-    pieces.length = 0;
+    // Each line is evaluated as soon as it is parsed, so that its objects die young.
+    for (let from = 0; ; ) {
+      const eol = text.indexOf('\n', from);
+      const lineText = eol < 0 ? text.slice(from) : text.slice(from, eol);
+      line++;
+      if (!isBlank(lineText)) {
+        splitLine(lineText, line, pieces, unmatchable);
+        for (const piece of pieces) evaluate(piece, file, result);
+        pieces.length = 0;
+      }
+      if (eol < 0) break;
+      from = eol + 1;
+    }
   }
   parentPort!.postMessage(result);
 });

@@ -23,9 +23,9 @@ async function single(file: string, rules: string[]): Promise<{ alerts: Alert[];
   return out;
 }
 
-async function parallel(file: string, rules: string[], workers: number) {
+async function parallel(file: string, rules: string[], workers: number, chunkBytes = 64 * 1024) {
   const out = { alerts: [] as Alert[], errors: [] as string[] };
-  for await (const b of evaluateInParallel([file], { rules, source: 'k8s_audit', workers, chunkBytes: 64 * 1024 })) {
+  for await (const b of evaluateInParallel([file], { rules, source: 'k8s_audit', workers, chunkBytes })) {
     out.alerts.push(...b.alerts);
     out.errors.push(...b.errors);
   }
@@ -59,4 +59,22 @@ test('a malformed line is reported as one thread reports it, and the lines aroun
   const one = await single(file, [officialK8s]);
   assert.deepEqual(many.errors, one.errors);
   assert.deepEqual(many.alerts.map((a) => a.vigil!.origin), one.alerts.map((a) => a.vigil!.origin));
+});
+
+test('in big chunks, lines longer than a decoded slice, blank lines and bad lines keep their places', async () => {
+  const file = join(dir, 'long.jsonl');
+  const lines = readFileSync(join(dir, 'k8s.jsonl'), 'utf8').split('\n').slice(0, 3000);
+  const huge = JSON.parse(lines[10]!) as Record<string, unknown>;
+  huge.requestObject = { note: 'é'.repeat(100_000) };
+  lines.splice(10, 1, JSON.stringify(huge));
+  lines.splice(400, 0, '', '   ', '{"kind": "Event", "auditID": ');
+  lines.splice(2900, 0, '{"kind": "Pod"}');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const one = await single(file, [officialK8s]);
+  assert.equal(one.errors.length, 2);
+  for (const chunkBytes of [1 << 20, 300 * 1024]) {
+    const many = await parallel(file, [officialK8s], 2, chunkBytes);
+    assert.deepEqual(many.errors, one.errors);
+    assert.deepEqual(many.alerts.map((a) => ({ ...a, hostname: '' })), one.alerts.map((a) => ({ ...a, hostname: '' })));
+  }
 });
