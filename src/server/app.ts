@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Backpressure, type Pipeline } from '../engine/index.js';
 import { parsePriority } from '../records/index.js';
 import { githubDelivery, type Source, type VigilEvent } from '../sources/index.js';
-import type { AlertQuery, AlertStore, FindingFilter, FindingStore } from '../store/index.js';
+import { FINDINGS_MAX_LIMIT, type AlertQuery, type AlertStore, type FindingFilter, type FindingQuery, type FindingStore } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import { parseDuration } from '../config/duration.js';
 import { bearerPolicy, bearerValid, githubSignatureValid, secretsEqual, type AuthOptions } from './auth.js';
@@ -181,7 +181,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   app.get<{ Querystring: Record<string, string> }>('/api/findings', async (req) => {
     requireBearer(req, apiPolicy);
-    return { findings: await options.findings.list(findingFilter(req.query)) };
+    return options.findings.query(findingQuery(req.query));
   });
 
   app.get('/healthz', async (_req, reply) => {
@@ -227,16 +227,25 @@ const FINDING_FILTERS: { [K in keyof Required<FindingFilter>]: readonly string[]
   status: ['open', 'fixed', 'accepted'],
   scope: undefined,
 };
+const FINDING_KEYS = [...Object.keys(FINDING_FILTERS), 'limit', 'cursor'];
 
-/** `GET /api/findings?kind=drift&status=open&scope=…`; anything unknown or malformed is a 400. */
-function findingFilter(q: Record<string, string>): FindingFilter {
-  const filter: Record<string, string> = {};
+/**
+ * `GET /api/findings?kind=drift&status=open&scope=…&limit=…&cursor=…`; anything unknown or
+ * malformed is a 400 (the store words a bad cursor).
+ */
+function findingQuery(q: Record<string, string>): FindingQuery {
+  const query: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(q)) {
-    if (!(key in FINDING_FILTERS)) throw new Refusal(400, 'bad_query', `unknown parameter: ${key} (known: ${Object.keys(FINDING_FILTERS).join(', ')})`);
+    if (!FINDING_KEYS.includes(key)) throw new Refusal(400, 'bad_query', `unknown parameter: ${JSON.stringify(key)} (known: ${FINDING_KEYS.join(', ')})`);
     if (typeof value !== 'string') throw new Refusal(400, 'bad_query', `${key}: give it once`);
     const allowed = FINDING_FILTERS[key as keyof FindingFilter];
-    if (allowed && !allowed.includes(value)) throw new Refusal(400, 'bad_query', `${key}: one of ${allowed.join(', ')}, not ${value}`);
-    filter[key] = value;
+    if (allowed && !allowed.includes(value)) throw new Refusal(400, 'bad_query', `${key}: one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
+    query[key] = value;
   }
-  return filter as FindingFilter;
+  if (q.limit !== undefined) {
+    const limit = /^\d{1,9}$/.test(q.limit) ? Number(q.limit) : NaN;
+    if (!(limit >= 1 && limit <= FINDINGS_MAX_LIMIT)) throw new Refusal(400, 'bad_query', `limit: a whole number from 1 to ${FINDINGS_MAX_LIMIT}, not ${JSON.stringify(q.limit)}`);
+    query.limit = limit;
+  }
+  return query as FindingQuery;
 }

@@ -1,14 +1,31 @@
 import type { SqlDb } from './alerts-db.js';
 
+const ID_COLUMN = {
+  sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  postgres: 'BIGSERIAL PRIMARY KEY',
+};
+
+/** How a new finding gets the next `seq`: a sequence as the column default, or (SQLite) a trigger under the write lock. */
+const FINDINGS_SEQ = {
+  sqlite: `
+    CREATE TRIGGER findings_seq AFTER INSERT ON findings FOR EACH ROW WHEN NEW.seq IS NULL BEGIN
+      UPDATE findings SET seq = (SELECT COALESCE(MAX(seq), 0) + 1 FROM findings) WHERE fingerprint = NEW.fingerprint;
+    END;`,
+  postgres: `
+    CREATE SEQUENCE findings_seq_next OWNED BY findings.seq;
+    SELECT setval('findings_seq_next', (SELECT COALESCE(MAX(seq), 0) + 1 FROM findings), false);
+    ALTER TABLE findings ALTER COLUMN seq SET DEFAULT nextval('findings_seq_next'), ALTER COLUMN seq SET NOT NULL;`,
+};
+
 /**
  * The store's schema (alerts, checkpoints, findings), one migration per version, the same for SQLite and PostgreSQL
- * except for the auto-increment id. A migration is applied once, in one transaction, and
+ * except for the auto-increment id and the findings' sequence. A migration is applied once, in one transaction, and
  * recorded in `vigil_migrations`.
  */
-const MIGRATIONS: Array<(id: string) => string> = [
-  (id) => `
+const MIGRATIONS: Array<(dialect: SqlDb['dialect']) => string> = [
+  (dialect) => `
     CREATE TABLE alerts (
-      id ${id},
+      id ${ID_COLUMN[dialect]},
       time TEXT NOT NULL,
       time_ms BIGINT NOT NULL,
       stored_ms BIGINT NOT NULL,
@@ -47,12 +64,17 @@ const MIGRATIONS: Array<(id: string) => string> = [
   () => `
     ALTER TABLE findings ADD COLUMN subject TEXT;
     CREATE INDEX findings_subject ON findings (scope, subject, status);`,
+  // The order findings are listed and paged in: `seq`, given once when a finding is first stored
+  // and never changed (not by a re-scan, a status change or a reopen), unique, newest highest.
+  // Findings already stored are numbered oldest first (first seen, then fingerprint).
+  (dialect) => `
+    ALTER TABLE findings ADD COLUMN seq BIGINT;
+    UPDATE findings SET seq = numbered.n
+      FROM (SELECT fingerprint, ROW_NUMBER() OVER (ORDER BY first_seen, fingerprint) AS n FROM findings) AS numbered
+      WHERE findings.fingerprint = numbered.fingerprint;
+    CREATE UNIQUE INDEX findings_seq ON findings (seq);
+    ${FINDINGS_SEQ[dialect]}`,
 ];
-
-const ID_COLUMN = {
-  sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
-  postgres: 'BIGSERIAL PRIMARY KEY',
-};
 
 /** Brings the database up to the newest schema; returns the versions it applied. */
 export async function migrate(db: SqlDb): Promise<number[]> {
@@ -64,7 +86,7 @@ export async function migrate(db: SqlDb): Promise<number[]> {
     const version = index + 1;
     if (done.has(version)) continue;
     await db.exec(`BEGIN;
-      ${migration(ID_COLUMN[db.dialect])}
+      ${migration(db.dialect)}
       INSERT INTO vigil_migrations (version, applied_ms) VALUES (${version}, ${Date.now()});
       COMMIT;`);
     applied.push(version);

@@ -1,4 +1,5 @@
 import type { Finding, FindingKind, FindingStatus } from '../records/index.js';
+import { UserError } from '../util/errors.js';
 import type { SqlDb, SqlStatements } from './alerts-db.js';
 import { openStoreDb } from './alerts.js';
 
@@ -7,6 +8,23 @@ export interface FindingFilter {
   status?: FindingStatus;
   scope?: string;
 }
+
+export interface FindingQuery extends FindingFilter {
+  /** The `next` of a previous page. */
+  cursor?: string;
+  /** Findings per page, 1 to `FINDINGS_MAX_LIMIT` (default `FINDINGS_DEFAULT_LIMIT`). */
+  limit?: number;
+}
+
+export interface FindingPage {
+  /** Newest first: the finding stored last comes first. */
+  findings: Finding[];
+  /** Pass as `cursor` for the next (older) page; absent on the last page. */
+  next?: string;
+}
+
+export const FINDINGS_DEFAULT_LIMIT = 100;
+export const FINDINGS_MAX_LIMIT = 1000;
 
 export interface ReconcileCounts {
   /** Seen for the first time (or seen again after being fixed). */
@@ -40,6 +58,15 @@ export interface ReconcileOptions {
 export interface FindingStore {
   readonly kind: 'sqlite' | 'postgres';
   reconcile(scope: string, findings: Finding[], options?: ReconcileOptions): Promise<Reconciled>;
+  /**
+   * One page of the findings that match, newest first: in the reverse of the order they were
+   * first stored, which a re-scan, a status change or a reopen does not change. Following `next`
+   * gives each finding that matches throughout exactly once. Findings stored meanwhile are newer
+   * than the first page, so they come on the next walk (on PostgreSQL, sequence order is not commit
+   * order: one from a scan that was still committing can turn up on a later page, still only once).
+   */
+  query(query?: FindingQuery): Promise<FindingPage>;
+  /** Every finding that matches, in the order of `query` (for callers in the process; the API pages). */
   list(filter?: FindingFilter): Promise<Finding[]>;
   /** Marks a finding accepted (a known false positive or a risk taken), so it stays quiet. */
   setStatus(fingerprint: string, status: FindingStatus): Promise<boolean>;
@@ -50,6 +77,7 @@ export interface FindingStore {
 const CHUNK = 500;
 
 interface Row {
+  seq: number | string;
   fingerprint: string;
   status: FindingStatus;
   first_seen: string;
@@ -68,12 +96,48 @@ function chunks<T>(items: T[]): T[][] {
   return out;
 }
 
+const ROW_COLUMNS = 'seq, fingerprint, status, first_seen, last_seen, body';
+
+function encodeCursor(seq: number | string): string {
+  return Buffer.from(`f:${seq}`).toString('base64url');
+}
+
+/** The `seq` a cursor continues after; a cursor this store did not give is the caller's error. */
+function decodeCursor(cursor: string): number {
+  const m = /^f:([1-9]\d{0,14})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m || encodeCursor(m[1]!) !== cursor) throw new UserError(`cursor: not a cursor this server gave: ${JSON.stringify(cursor)}`);
+  return Number(m[1]);
+}
+
+function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > FINDINGS_MAX_LIMIT) {
+    throw new UserError(`limit: a whole number from 1 to ${FINDINGS_MAX_LIMIT}, not ${JSON.stringify(limit)}`);
+  }
+  return limit;
+}
+
+/** The WHERE clause of a filter, and of a cursor: findings stored before the one it names. */
+function where(filter: FindingFilter, before?: number): [string, unknown[]] {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  for (const column of ['kind', 'status', 'scope'] as const) {
+    if (filter[column] === undefined) continue;
+    clauses.push(`${column} = ?`);
+    params.push(filter[column]);
+  }
+  if (before !== undefined) {
+    clauses.push('seq < ?');
+    params.push(before);
+  }
+  return [clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params];
+}
+
 const marks = (n: number, each = '?') => Array.from({ length: n }, () => each).join(', ');
 
 async function rowsByFingerprint(tx: SqlStatements, fingerprints: string[]): Promise<Map<string, Row>> {
   const rows = new Map<string, Row>();
   for (const part of chunks(fingerprints)) {
-    const found = await tx.query<Row>(`SELECT fingerprint, status, first_seen, last_seen, body FROM findings WHERE fingerprint IN (${marks(part.length)})`, part);
+    const found = await tx.query<Row>(`SELECT ${ROW_COLUMNS} FROM findings WHERE fingerprint IN (${marks(part.length)})`, part);
     for (const row of found) rows.set(row.fingerprint, row);
   }
   return rows;
@@ -96,7 +160,8 @@ async function reconcileIn(tx: SqlStatements, scope: string, findings: Finding[]
     if (reopened || (status === 'open' && f.score > (JSON.parse(before!.body) as Finding).score)) result.raised.push(stored);
     rows.push([f.fingerprint, scope, f.kind, status, firstSeen, now, f.subject ?? null, JSON.stringify(f)]);
   }
-  for (const part of chunks(rows)) {
+  // Stored last to first, so a scan's new findings are listed (newest first) in the order it reported them.
+  for (const part of chunks(rows.reverse())) {
     await tx.run(
       `INSERT INTO findings (fingerprint, scope, kind, status, first_seen, last_seen, subject, body) VALUES ${marks(part.length, '(?, ?, ?, ?, ?, ?, ?, ?)')}
        ON CONFLICT (fingerprint) DO UPDATE SET scope = excluded.scope, kind = excluded.kind, status = excluded.status,
@@ -127,19 +192,18 @@ class SqlFindingStore implements FindingStore {
     return this.db.transaction((tx) => reconcileIn(tx, scope, findings, options));
   }
 
+  async query(query: FindingQuery = {}): Promise<FindingPage> {
+    const limit = checkLimit(query.limit ?? FINDINGS_DEFAULT_LIMIT);
+    const [clause, params] = where(query, query.cursor === undefined ? undefined : decodeCursor(query.cursor));
+    const rows = await this.db.query<Row>(`SELECT ${ROW_COLUMNS} FROM findings ${clause} ORDER BY seq DESC LIMIT ${limit + 1}`, params);
+    const page = rows.slice(0, limit);
+    const findings = page.map(rowToFinding);
+    return rows.length > limit ? { findings, next: encodeCursor(page[page.length - 1]!.seq) } : { findings };
+  }
+
   async list(filter: FindingFilter = {}): Promise<Finding[]> {
-    const where: string[] = [];
-    const params: string[] = [];
-    for (const column of ['kind', 'status', 'scope'] as const) {
-      if (filter[column] === undefined) continue;
-      where.push(`${column} = ?`);
-      params.push(filter[column]);
-    }
-    const rows = await this.db.query<Row>(
-      `SELECT fingerprint, status, first_seen, last_seen, body FROM findings ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY first_seen, fingerprint`,
-      params,
-    );
-    return rows.map(rowToFinding);
+    const [clause, params] = where(filter);
+    return (await this.db.query<Row>(`SELECT ${ROW_COLUMNS} FROM findings ${clause} ORDER BY seq DESC`, params)).map(rowToFinding);
   }
 
   async setStatus(fingerprint: string, status: FindingStatus): Promise<boolean> {

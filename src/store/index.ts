@@ -1,4 +1,16 @@
-export { openFindingStore, storeFindings, type FindingStore, type FindingFilter, type ReconcileCounts, type Reconciled, type ReconcileOptions } from './findings.js';
+export {
+  openFindingStore,
+  storeFindings,
+  FINDINGS_DEFAULT_LIMIT,
+  FINDINGS_MAX_LIMIT,
+  type FindingStore,
+  type FindingFilter,
+  type FindingQuery,
+  type FindingPage,
+  type ReconcileCounts,
+  type Reconciled,
+  type ReconcileOptions,
+} from './findings.js';
 export {
   openAlertStore,
   redactUrl,
