@@ -76,7 +76,7 @@ export function filterOf(plan: Plan): Filter {
     if (!generated) {
       const code = new Code();
       const body = code.condition(plan, (check) => code.check(check));
-      generated = code.build(`return function condition(ctx) { let v; return ${body}; };`) as Filter;
+      generated = code.build(`return function condition(ctx) { ${code.locals()}; return ${body}; };`) as Filter;
     }
     return generated(ctx);
   };
@@ -103,14 +103,19 @@ export function matcherOf(conditions: Array<Plan | Filter>): Matcher {
     const test = typeof c === 'function' ? `${code.value('f', c)}(ctx)` : code.condition(c, (check, key) => remembered(key, check));
     return `  if (${test}) matched.push(${i});`;
   });
-  const locals = ['v', ...Array.from(memo.keys(), (_, i) => `m${i}`)].join(', ');
-  return code.build(`return function match(ctx, matched) {\n  let ${locals};\n${lines.join('\n')}\n};`) as Matcher;
+  const results = Array.from(memo.keys(), (_, i) => `, m${i}`).join('');
+  return code.build(`return function match(ctx, matched) {\n  ${code.locals()}${results};\n${lines.join('\n')}\n};`) as Matcher;
 }
+
+/** What a field's local holds before the field is read (undefined is a field's value: missing). */
+const NOT_READ = Symbol('not read');
 
 /** Generated code and the values its names stand for. */
 class Code {
-  private readonly names: string[] = ['present'];
-  private readonly values: unknown[] = [present];
+  private readonly names: string[] = ['present', 'NOT_READ'];
+  private readonly values: unknown[] = [present, NOT_READ];
+  /** A local per plain field the code reads (by slot), so each is read once per call. */
+  private readonly fields = new Map<number, string>();
 
   /** A name for a value the code uses. */
   value(prefix: string, value: unknown): string {
@@ -150,9 +155,24 @@ class Code {
     }
   }
 
-  /** Reads an operand: through the per-event memo directly for a plain field. */
+  /**
+   * Reads an operand: a plain field into a local of its own, read on first use by a call of its
+   * own (one shared memo function would make every field's reader one megamorphic call that V8
+   * cannot inline).
+   */
   private operand(get: Extractor, memo: FieldRead | undefined): string {
-    return memo ? `ctx.field(${memo.slot}, ${this.value('r', memo.read)})` : `${this.value('f', get)}(ctx)`;
+    if (!memo) return `${this.value('f', get)}(ctx)`;
+    let local = this.fields.get(memo.slot);
+    if (!local) {
+      local = `x${memo.slot}`;
+      this.fields.set(memo.slot, local);
+    }
+    return `(${local} !== NOT_READ ? ${local} : (${local} = ${this.value('r', memo.read)}(ctx.event)))`;
+  }
+
+  /** The declaration of the locals the code uses (`v`, and each field's). */
+  locals(): string {
+    return `let v${Array.from(this.fields.values(), (local) => `, ${local} = NOT_READ`).join('')}`;
   }
 
   build(body: string): unknown {
