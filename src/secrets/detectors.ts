@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { isPlaceholder } from './values.js';
+import { isCredentialValue, isPlaceholder } from './values.js';
 
 /**
  * A provider detector: one declarative entry. `keywords` (lower case) are a prefilter:
@@ -43,6 +43,106 @@ function checksumOk(token: string): boolean {
 function keyed(name: string, value: string): RegExp {
   return new RegExp(`(?:${name})[\\w.-]{0,25}["'\`]?\\s{0,5}(?::=|=>|=|:)\\s{0,5}["'\`]?(?<s>${value})(?![\\w+/=-])`, 'gi');
 }
+
+/**
+ * A password given to a command-line client by a short flag: `mysql -pS3cr3t`, `sshpass -p S3cr3t`,
+ * `redis-cli -a S3cr3t`. `commands` names the tools (a path or `.exe` may surround them); the flag is
+ * looked for later in the same command (up to a `;`, `|` or `&`, across `\` line continuations).
+ * `glued` takes the value written against the flag (`-pS3cr3t`, `-p'S3cr3t'`); `spaced` the next
+ * argument. A flag of another command (`ssh -p 2222`, `docker run -p 8080:80`) never matches: the
+ * tool is part of the pattern.
+ */
+interface CliPassword {
+  id: string;
+  /** The tools' names, as alternatives of a regular expression. */
+  commands: string[];
+  /** Lower-case text every one of those names contains (the prefilter). */
+  keywords: string[];
+  /** The flag, as a regular expression (case matters: `sqlcmd -P` is the password, `-p` is not). */
+  flag: string;
+  glued: boolean;
+  spaced: boolean;
+}
+
+/** The value of a flag: `'…'` or `"…"` closed before a word boundary, or an unquoted shell word. */
+const FLAG_VALUE =
+  `["']?(?<s>(?<=')[^'\\n]+(?='(?![^\\s;|&)\\],\`]))|(?<=")[^"\\n]+(?="(?![^\\s;|&)\\],\`]))|(?<!['"])[^\\s'"\`;|&<>()-][^\\s'"\`;|&<>()]*)`;
+
+function cliPassword(c: CliPassword): Detector {
+  const separator = [c.glued ? '' : undefined, c.spaced ? '(?:[ \\t]|\\\\\\n)+' : undefined].filter((x) => x !== undefined).join('|');
+  const pattern = new RegExp(
+    `(?<![\\w.-])(?:${c.commands.join('|')})(?:\\.exe)?(?![\\w.:/=@-])` + // the tool
+      `(?:[^\\n;|&]|\\\\\\n){0,300}?(?<=[\\s"'\\[(,])(?:${c.flag})(?:${separator})${FLAG_VALUE}`,
+    'g',
+  );
+  return {
+    id: `cli-password-${c.id}`,
+    type: 'Secret Keyword', // what detect-secrets names a password under `--password=`
+    keywords: c.keywords,
+    pattern,
+    // the weak-value rules of a password key; `"-p" + pw + "@"` in code is concatenation
+    valid: (password) => isCredentialValue(password, 'password') && !/^[+.]|[+.]$/.test(password),
+    score: 6,
+  };
+}
+
+/** The database and remote-access clients that take a password on the command line, by convention. */
+const CLI_PASSWORDS: CliPassword[] = [
+  // MySQL/MariaDB clients: `-pVALUE` only; `-p VALUE` prompts, and VALUE is the database
+  {
+    id: 'mysql',
+    commands: ['mysql(?:dump|admin|import|show|check|pump|slap|binlog|_upgrade|sh)?', 'mariadb(?:-(?:dump|admin|import|show|check|slap|binlog|upgrade))?'],
+    keywords: ['mysql', 'mariadb'],
+    flag: '-p',
+    glued: true,
+    spaced: false,
+  },
+  { id: 'mydumper', commands: ['mydumper', 'myloader'], keywords: ['mydumper', 'myloader'], flag: '-p', glued: true, spaced: true },
+  { id: 'sshpass', commands: ['sshpass'], keywords: ['sshpass'], flag: '-p', glued: true, spaced: true },
+  {
+    id: 'mongodb',
+    commands: ['mongo(?:sh|dump|restore|export|import|stat|top|files)?'],
+    keywords: ['mongo'],
+    flag: '-p',
+    glued: false,
+    spaced: true,
+  },
+  { id: 'cqlsh', commands: ['cqlsh'], keywords: ['cqlsh'], flag: '-p', glued: false, spaced: true },
+  { id: 'redis-cli', commands: ['redis-cli', 'valkey-cli', 'keydb-cli'], keywords: ['redis-cli', 'valkey-cli', 'keydb-cli'], flag: '-a', glued: false, spaced: true },
+  { id: 'sqlcmd', commands: ['sqlcmd', 'bcp', 'osql'], keywords: ['sqlcmd', 'bcp', 'osql'], flag: '-P', glued: true, spaced: true },
+  { id: 'influx', commands: ['influx'], keywords: ['influx'], flag: '-password', glued: false, spaced: true },
+  {
+    id: 'ldap',
+    commands: ['ldap(?:search|add|modify|delete|modrdn|passwd|whoami|compare|exop)'],
+    keywords: ['ldap'],
+    flag: '-w',
+    glued: true,
+    spaced: true,
+  },
+  { id: 'putty', commands: ['plink', 'pscp', 'psftp'], keywords: ['plink', 'pscp', 'psftp'], flag: '-pw', glued: false, spaced: true },
+  { id: 'freerdp', commands: ['[xw]l?freerdp3?', 'sdl-freerdp3?'], keywords: ['freerdp'], flag: '/p:', glued: true, spaced: false },
+  { id: 'rdesktop', commands: ['rdesktop'], keywords: ['rdesktop'], flag: '-p', glued: false, spaced: true },
+  { id: 'cmdkey', commands: ['cmdkey'], keywords: ['cmdkey'], flag: '/pass:', glued: true, spaced: false },
+  // Samba: `-U user%password`
+  {
+    id: 'samba',
+    commands: ['smbclient', 'rpcclient', 'smbcacls', 'smbget', 'winexe'],
+    keywords: ['smbclient', 'rpcclient', 'smbcacls', 'smbget', 'winexe'],
+    flag: `(?:-U[ \\t]*|--user=)["']?[^\\s%'"]+%`,
+    glued: true,
+    spaced: false,
+  },
+  { id: 'mosquitto', commands: ['mosquitto_(?:pub|sub|rr)'], keywords: ['mosquitto_'], flag: '-P', glued: false, spaced: true },
+  {
+    id: 'registry-login',
+    commands: ['(?:docker|podman|nerdctl|buildah|skopeo|oras|helm[ \\t]+registry)[ \\t]+login'],
+    keywords: ['login'],
+    flag: '-p',
+    glued: false,
+    spaced: true,
+  },
+  { id: 'az-login', commands: ['az[ \\t]+login'], keywords: ['az login'], flag: '-p', glued: false, spaced: true },
+];
 
 export const detectors: Detector[] = [
   {
@@ -360,4 +460,5 @@ export const detectors: Detector[] = [
       /(?:authorization|x-api-key|api-key|x-auth-token)["']?\s*[:=]\s*["']?(?:(?:bearer|token|basic|apikey)\s+)?(?<s>[A-Za-z0-9._~+/-]{20,}=*)(?![A-Za-z0-9._~+/=-])/gi,
     minEntropy: 3.5,
   },
+  ...CLI_PASSWORDS.map(cliPassword),
 ];

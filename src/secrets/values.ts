@@ -67,7 +67,7 @@ const REFERENCE = [
   /^%[A-Za-z_]+%$/,
   /^@[A-Za-z_][\w.-]*@$|^__[A-Z_]+__$/, // build-time substitution tokens
   /^<[^>]*>$/,
-  /^\{[A-Za-z_]+\}$/,
+  /^\{[A-Za-z_][\w.]*(?:\[[^\]]*\])*\}$/, // {name}, and f-string/interpolation fields: {self.password}, {cfg['pw']}
   /\b(?:os\.environ|process\.env|getenv|System\.getenv|ENV\[|secretKeyRef|valueFrom|vault:|ref\+|ssm:|arn:aws)/i,
   /^ENC\[|\$ANSIBLE_VAULT/,
   /^![A-Za-z]+$/, // a YAML tag (`!vault |`, `!Ref`) with the value on the next lines
@@ -82,7 +82,7 @@ const PLACEHOLDER_WORDS = [
 const PLACEHOLDER_PHRASES = ['change_me', 'change-me', 'not-a-real', 'not_a_real', 'not-a-secret', 'not_a_secret', 'enter-', 'enter_', 'goes-here', 'goes_here', '_here', '-here', 'xxx', '***', '...'];
 /** Well-known vendor defaults and textbook passwords: default-credential findings, not leaks. */
 const WELL_KNOWN = new Set(['password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'secret', 's3cr3t', 'changeme', 'changeit', 'admin', 'administrator', 'root', 'toor', 'hunter2', 'letmein', 'qwerty', 'default', 'guest', 'demo',
-  'abc', 'abc123', 'welcome', 'iloveyou', 'trustno1', 'master', 'pass', 'p@55w0rd', 'qwertyuiop', '1q2w3e4r', 'user', 'postgres', 'mysql', 'oracle', 'sa', 'vagrant', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
+  'abc', 'abc123', 'welcome', 'iloveyou', 'trustno1', 'master', 'pass', 'passwd', 'p@55w0rd', 'qwertyuiop', '1q2w3e4r', 'user', 'postgres', 'mysql', 'oracle', 'sa', 'vagrant', 'none', 'null', 'nil', 'undefined', 'true', 'false', 'yes', 'no', 'on', 'off', 'bearer', 'basic', 'token', 'empty', 'tbd', 'n/a', 'required', 'optional', 'string', 'str']);
 
 /** Values that are public by design: Stripe publishable keys, Nostr public keys, age recipients. */
 const PUBLIC_VALUE = /^(?:pk_(?:live|test)_|npub1|age1)/;

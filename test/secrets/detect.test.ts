@@ -259,6 +259,96 @@ test('the reported secret is the value itself, on its line and column', () => {
   assert.deepEqual([hits[0]!.line, hits[0]!.column, hits[0]!.secret, hits[0]!.rule], [2, 16, 'Harbor!maple2291', 'keyword']);
 });
 
+/** Passwords on the command lines of database and remote-access clients, by each tool's own flag. */
+const cliPasswords: Array<[string, string, string]> = [
+  ['run.sh', 'mysql -u root -pS3cr3t!x9 orders', 'S3cr3t!x9'],
+  ['backup.sh', "mysqldump -uadmin -p'Harbor!maple2291' db > db.sql", 'Harbor!maple2291'],
+  ['check.sh', 'mysqladmin -u root -p"Harbor!maple2291" status', 'Harbor!maple2291'],
+  ['Dockerfile', 'RUN /usr/bin/mariadb-dump -uroot -pTundra#4471x --all-databases > /dump.sql', 'Tundra#4471x'],
+  ['restore.sh', 'mysql \\\n  -u root \\\n  -pTundra#4471x \\\n  orders < dump.sql', 'Tundra#4471x'],
+  ['ops.py', 'subprocess.run(["mysql", "-uroot", "-pTundra#4471x", "orders"])', 'Tundra#4471x'],
+  ['README.md', 'Run `mysql -uroot -pQuartz-otter8812 orders` to connect.', 'Quartz-otter8812'],
+  ['deploy.sh', "sshpass -p 'Harbor!maple2291' ssh -p 2222 deploy@10.0.0.5", 'Harbor!maple2291'],
+  ['ping.sh', 'redis-cli -h redis -a Harbor!maple2291 ping', 'Harbor!maple2291'],
+  ['dump.sh', "mongodump --host db -u backup -p 'Quartz-otter8812' --out /backup", 'Quartz-otter8812'],
+  ['init.sh', 'mongosh "mongodb://db:27017" -u admin -p Harbor!maple2291 --authenticationDatabase admin', 'Harbor!maple2291'],
+  ['healthcheck.sh', "/opt/mssql-tools18/bin/sqlcmd -S localhost -U sa -P 'Harbor!maple2291' -Q 'SELECT 1'", 'Harbor!maple2291'],
+  ['export.sh', 'bcp orders.dbo.items out items.dat -S db -U sa -PHarbor!maple2291 -c', 'Harbor!maple2291'],
+  ['ldap.sh', 'ldapsearch -x -D "cn=admin,dc=example,dc=org" -w Harbor!maple2291 -b dc=example,dc=org', 'Harbor!maple2291'],
+  ['cass.sh', 'cqlsh -u ops -p Harbor!maple2291 cass1', 'Harbor!maple2291'],
+  ['win.bat', 'plink -ssh deploy@host -pw Harbor!maple2291 uptime', 'Harbor!maple2291'],
+  ['rdp.sh', 'xfreerdp /v:10.0.0.5 /u:Administrator /p:Harbor!maple2291 /cert:ignore', 'Harbor!maple2291'],
+  ['win.bat', 'cmdkey /generic:TERMSRV/host /user:deploy /pass:Harbor!maple2291', 'Harbor!maple2291'],
+  ['share.sh', "smbclient //fs/share -U 'CORP\\deploy%Harbor!maple2291' -c ls", 'Harbor!maple2291'],
+  ['mqtt.sh', 'mosquitto_pub -h broker -u sensor -P Harbor!maple2291 -t t -m 1', 'Harbor!maple2291'],
+  ['influx.sh', "influx -username admin -password Harbor!maple2291 -execute 'SHOW DATABASES'", 'Harbor!maple2291'],
+  ['.gitlab-ci.yml', '  - docker login -u deploy -p Harbor!maple2291 registry.example.com', 'Harbor!maple2291'],
+  ['login.sh', 'az login --service-principal -u 1a2b3c4d-0000-4000-8000-000000000000 -p Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF --tenant t', 'Zq8wX2pL9mN4vB7cR1tY6uI3oP5aS0dF'],
+];
+
+/** The same flags where they prompt, name a port or another option, or hold a reference or a placeholder. */
+const notCliPasswords: Array<[string, string]> = [
+  ['a.sh', 'mysql -p'],
+  ['a.sh', 'mysql -u root -p orders'], // `-p VALUE` prompts: VALUE is the database
+  ['a.sh', 'mysql -h db -P 3306 -u root -p'],
+  ['a.sh', 'ssh -p 2222 deploy@host'],
+  ['a.sh', 'scp -P 2222 file deploy@host:'],
+  ['a.sh', 'docker run -d -p 3306:3306 -e MYSQL_ROOT_PASSWORD=$PW mysql:8'],
+  ['a.sh', 'mkdir -p /var/lib/mysql'],
+  ['a.sh', 'cp -p my.cnf /etc/mysql/'],
+  ['a.sh', 'tar -C /var/lib/mysql -pxzf backup.tgz'],
+  ['a.sh', 'gcc -I/usr/include/mysql -pthread -o app app.c'],
+  ['a.sh', 'psql -h db -p 5432 -U app orders'],
+  ['a.sh', 'pg_dump -h db -p 5432 orders'],
+  ['a.sh', 'redis-cli -h redis -p 6379 ping'],
+  ['a.sh', 'sqlcmd -S db -E -p'],
+  ['a.sh', 'ldapsearch -x -D cn=admin -W -b dc=x'],
+  ['a.sh', 'mongosh -u admin -p --authenticationDatabase admin'],
+  ['a.sh', 'sshpass -f ~/.pw ssh -p 2222 host'],
+  ['a.sh', 'docker login -u deploy --password-stdin registry.example.com'],
+  ['a.sh', 'mysql -p$MYSQL_PASSWORD'],
+  ['a.sh', 'mysql -p${PASS}'],
+  ['a.sh', 'mysql -p"${MYSQL_ROOT_PASSWORD}" orders'],
+  ['a.sh', 'mysql -u root -p$(cat /run/secrets/db)'],
+  ['a.sh', 'mysql -p<password>'],
+  ['a.sh', 'mysql -pPASSWORD'],
+  ['a.sh', 'mysql -pchangeme'],
+  ['a.sh', 'mysql -proot'],
+  ['a.sh', 'mysql -pyourpassword'],
+  ['a.sh', 'mysql -u root -p******** orders'],
+  ['a.sh', 'sshpass -p "$(pass show deploy)" ssh host'],
+  ['a.sh', 'redis-cli -a $REDIS_PASSWORD ping'],
+  ['a.sh', 'sqlcmd -S db -U sa -P "$SA_PASSWORD" -Q "SELECT 1"'],
+  ['a.sh', 'docker login -u deploy -p $CI_REGISTRY_PASSWORD $CI_REGISTRY'],
+  ['a.bat', 'mysql -uroot -p%MYSQL_PWD% orders'],
+  ['docker-compose.yml', '      test: ["CMD", "mysqladmin", "ping", "-h", "localhost", "-uroot", "-p$$MYSQL_ROOT_PASSWORD"]'],
+  ['site.yml', '  shell: mysql -u root -p{{ mysql_root_password }} < /tmp/schema.sql'],
+  ['site.yml', "  shell: mysql -u root -p'{{ mysql_root_password }}' < /tmp/schema.sql"],
+  ['README.md', 'Use `mysql -p` and type the password when asked.'],
+  ['a.py', 'cmd = f"mysql -u{user} -p{password} {db}"'],
+  ['a.py', 'cmd = f"mysql -u{user} -p{self.password} {db}"'],
+  ['a.py', 'cmd = "mysql -u %s -p%s %s" % (user, pw, db)'],
+  ['a.js', 'const cmd = `mysqldump -u${user} -p${password} ${db}`;'],
+  ['A.java', 'String[] cmd = {"mysql", "-uroot", "-p"+password+"@"};'],
+  ['a.sh', 'sshpass -p `pass show deploy` ssh deploy@host'],
+  ['a.py', 'copy_id = f"sshpass -p {password} ssh-copy-id root@{host}"'],
+  ['README.md', '`rdesktop -u Administrator -p passwd123 192.168.1.111:3389`'], // a textbook password
+  ['README.md', 'mysql -uroot -p123456 -D orders < orders.sql'], // digits only, as under a password key
+  ['a.php', 'exec("mysqldump -u root -p".$pass." db");'],
+];
+
+test('passwords given to database and remote-access clients by their flags', () => {
+  const missed = cliPasswords.filter(([file, text, secret]) => !found(file, text).some((h) => h.secret === secret && h.rule.startsWith('cli-password-')));
+  assert.deepEqual(missed, []);
+  const reported = notCliPasswords.filter(([file, text]) => found(file, text).length > 0);
+  assert.deepEqual(reported, []);
+});
+
+test('a password flag is reported on its line and column, once', () => {
+  const hits = found('restore.sh', 'set -e\nmysql \\\n  -uroot \\\n  -p"Tundra#4471x" orders < dump.sql');
+  assert.deepEqual(hits.map((h) => [h.rule, h.line, h.column, h.secret, h.type]), [['cli-password-mysql', 4, 6, 'Tundra#4471x', 'Secret Keyword']]);
+});
+
 test('GitHub tokens must carry their CRC32 checksum', () => {
   // ghp_ + 30 random characters + base62(CRC32) padded to 6
   const valid = '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';
