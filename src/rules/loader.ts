@@ -12,6 +12,7 @@ import type { FieldCatalog } from './fields.js';
 import { Collector, type RuleInfo } from './collector.js';
 import { LoadError, Results, type FileResult } from './messages.js';
 import { readRulesFile } from './reader.js';
+import { Version } from './version.js';
 import type { ConditionSite } from './site.js';
 import { withExceptions } from './exceptions.js';
 import {
@@ -142,6 +143,8 @@ class RuleCompiler {
     private readonly lists: CompiledList[],
     private readonly macros: CompiledMacro[],
     private readonly origins: Origins,
+    /** The rules say they were written for Falco 0.31's in-tree k8s audit engine (see isFalco031Era). */
+    private readonly k8sListsAsText: boolean,
   ) {
     this.macroAsts = new Map(macros.map((m) => [m.name, m.condition]));
   }
@@ -241,7 +244,8 @@ class RuleCompiler {
     try {
       let checks = this.checks.get(catalog);
       if (!checks) this.checks.set(catalog, (checks = new Map()));
-      const compiled = compileCondition(ast, catalog, { slots: this.slots, checks });
+      const listsAsText = this.k8sListsAsText && r.source === 'k8s_audit';
+      const compiled = compileCondition(ast, catalog, { slots: this.slots, checks, listsAsText });
       for (const w of compiled.warnings) this.res.warn('LOAD_COMPILE_CONDITION', w.message, site.at(w.pos));
       return { ast, filter: compiled.filter, plan: compiled.plan };
     } catch (err) {
@@ -262,6 +266,15 @@ function appliesTo(extra: { source?: string; tags?: string[]; rule?: string }, r
 }
 
 /** Compiles everything collected; undefined when an error stopped it (recorded in `res`). */
+/**
+ * Rules files that ask for an engine version before the k8saudit plugin (Falco 0.32, engine
+ * version 12) and none after it: their k8s rules may compare list fields as text, as Falco
+ * 0.31's in-tree engine allowed (CompileOptions.listsAsText). No version at all is today's rules.
+ */
+function isFalco031Era(required: Version): boolean {
+  return new Version(0, 0, 0).lessThan(required) && required.lessThan(new Version(0, 12, 0));
+}
+
 function compileAll(collector: Collector, options: LoadOptions, res: Results): Compiled | undefined {
   let lists: CompiledList[];
   let macros: CompiledMacro[];
@@ -271,7 +284,7 @@ function compileAll(collector: Collector, options: LoadOptions, res: Results): C
     const origins: Origins = new WeakMap();
     lists = compileLists(collector);
     macros = compileMacros(collector, lists, origins);
-    compiler = new RuleCompiler(options, res, lists, macros, origins);
+    compiler = new RuleCompiler(options, res, lists, macros, origins, isFalco031Era(collector.requiredEngineVersion));
     for (const r of collector.rules.values()) {
       if (r.unknownSource) continue;
       const rule = compiler.compile(r, options.catalogs(r.source)!);

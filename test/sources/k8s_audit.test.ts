@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findSource, sourceWith, type VigilEvent } from '../../src/sources/index.js';
+import { catalogFor, findSource, sourceWith, type VigilEvent } from '../../src/sources/index.js';
+import { loadRules } from '../../src/rules/index.js';
+import { engineFor } from '../../src/engine/index.js';
 import { holds, readAll, shared, value } from './helpers.js';
 
 const k8s = findSource('k8s_audit')!;
@@ -129,6 +131,35 @@ test('roles: rules as JSON text, flattened rule members, one rule by index', asy
   assert.equal((value(k8s, e, 'ka.req.role.rules.nonResourceURLs') as string[]).length, 13);
   assert.equal(holds(k8s, 'ka.req.role.rules.resources intersects ("*")', e), true);
   assert.equal(holds(k8s, 'ka.req.role.rules.verbs intersects (create, update, patch, delete)', e), false);
+});
+
+test('rules written for Falco 0.31 compare a list field as text, with a warning; today\'s rules may not', async () => {
+  const wildcard = await first('create_cluster_role_wildcard_resources');
+  const rules = (version: string) => `${version}
+- rule: Wildcard role
+  desc: d
+  condition: ka.req.role.rules.resources contains '"*"' and not ka.req.role.rules.verbs contains create
+  output: "%ka.req.role.rules.verbs"
+  priority: warning
+  source: k8s_audit
+`;
+  const load = (version: string) => loadRules([{ name: 'r.yaml', content: rules(version) }], { catalogs: catalogFor });
+  const legacy = load('- required_engine_version: 2');
+  assert.ok(legacy.successful, legacy.errors.map((e) => e.message).join());
+  assert.deepEqual(legacy.warnings.filter((w) => w.code === 'LOAD_COMPILE_CONDITION').map((w) => w.message), [
+    `'contains' on the list field 'ka.req.role.rules.resources' compares the JSON text of its values, as Falco 0.31 did; use 'intersects' or 'in' instead`,
+    `'contains' on the list field 'ka.req.role.rules.verbs' compares the JSON text of its values, as Falco 0.31 did; use 'intersects' or 'in' instead`,
+  ]);
+  const engine = engineFor(legacy);
+  const fired = (data: unknown) => engine.evaluate({ source: 'k8s_audit', data, timeNs: wildcard.timeNs }).map((a) => a.output_fields);
+  assert.deepEqual(fired(wildcard.data), [{ 'ka.req.role.rules.verbs': '(get,list,get)' }]);
+  const withRules = (rules: unknown[]) => ({ ...(wildcard.data as object), requestObject: { rules } });
+  assert.deepEqual(fired(withRules([{ resources: ['*'], verbs: ['create'] }])), []);
+  assert.deepEqual(fired(withRules([{ resources: ['pods'], verbs: ['get'] }])), []);
+  assert.equal(fired(withRules([{ resources: ['pods'], verbs: ['get'] }, { resources: ['*'], verbs: ['list'] }])).length, 1);
+  for (const today of ['', '- required_engine_version: 15']) {
+    assert.deepEqual(load(today).errors.map((e) => e.message), ["filter error: 'contains' operator not supported list filters"]);
+  }
 });
 
 test('services, configmaps, annotations, query parameters', async () => {

@@ -106,6 +106,12 @@ export interface CompileOptions {
    * rules of a ruleset make many of the same ones (their macros). Kept only when they warned of nothing.
    */
   checks?: Map<string, Check>;
+  /**
+   * Rules of Falco 0.31's in-tree k8s audit engine, where every field was text: a list field
+   * compared as text (`ka.req.role.rules.verbs contains create`), which is an error today,
+   * compares the JSON text of its values, with a warning.
+   */
+  listsAsText?: boolean;
 }
 
 const STRING_TYPES = new Set(['PT_CHARBUF', 'PT_FSPATH', 'PT_FSRELPATH']);
@@ -126,7 +132,7 @@ const SERVICES: Record<string, number> = {
 };
 
 export function compileCondition(ast: Expr, catalog: FieldCatalog, options: CompileOptions = {}): CompiledCondition {
-  const compiler = new Compiler(catalog, options.slots ?? new SlotTable());
+  const compiler = new Compiler(catalog, options.slots ?? new SlotTable(), options.listsAsText ?? false);
   const known = options.checks;
   const plan = planCondition(ast, (node, key) => {
     const cached = known?.get(key);
@@ -145,6 +151,7 @@ class Compiler {
   constructor(
     private readonly catalog: FieldCatalog,
     private readonly slots: SlotTable,
+    private readonly listsAsText: boolean,
   ) {}
 
   /** One comparison of a condition, compiled (see codegen.ts for the and/or/not around it). */
@@ -361,7 +368,7 @@ class Compiler {
   }
 
   private binary(node: BinaryCheck): Check {
-    const left = this.operand(node.left);
+    const left = this.asTextIfLegacy(this.operand(node.left), node.op, node.pos);
     this.checkOperator(left, node.op, node.pos);
     const [op, modifier] = node.op.split(' ') as [string, ('oneof' | 'anyof' | 'allof') | undefined];
     const right = node.right;
@@ -372,6 +379,19 @@ class Compiler {
     const equality = op === '=' || op === '==' || op === 'in';
     const oneOf = equality && !modifier && !left.isList && typeFamily(left.type) === 'string' ? values : undefined;
     return { kind: 'test', get: left.get, memo: left.memo, test, oneOf };
+  }
+
+  /** With listsAsText, a list field under an operator only text takes reads as the JSON text of its values. */
+  private asTextIfLegacy(left: Typed, op: string, pos: Pos): Typed {
+    const base = op.split(' ')[0]!;
+    if (!this.listsAsText || !left.isList || !left.plain || typeFamily(left.type) !== 'string') return left;
+    if (!operatorMismatch(base, left.type, true) || operatorMismatch(base, left.type, false)) return left;
+    this.warnings.push({
+      message: `'${op}' on the list field '${left.text}' compares the JSON text of its values, as Falco 0.31 did; use 'intersects' or 'in' instead`,
+      pos,
+    });
+    const get = left.get;
+    return { ...left, get: (ctx) => listText(get(ctx)), memo: undefined, isList: false, plain: false };
   }
 
   private fieldToField(left: Typed, op: string, rightNode: Operand, pos: Pos): Filter {
@@ -522,6 +542,11 @@ function normalise(v: FieldValue | null): FieldValue {
   if (v === null || v === undefined) return undefined;
   if (Array.isArray(v) && v.length === 0) return undefined;
   return v;
+}
+
+/** A list field's values as Falco 0.31's k8s engine showed them: JSON text. */
+function listText(v: FieldValue): FieldValue {
+  return Array.isArray(v) ? JSON.stringify(v.map((x) => (Buffer.isBuffer(x) ? bytesToString(x) : x))) : v;
 }
 
 function asString(v: Scalar): string {
