@@ -8,6 +8,7 @@ import { fieldReader } from '../rules/fields.js';
 import { catalogFor, findSource, sources, toEventBatches, InputError, type InputItem, type Source } from '../sources/index.js';
 import type { Alert } from '../records/index.js';
 import { Engine, type EngineOptions, type EngineRule, type TypeField } from './engine.js';
+import { requiredLiterals } from './type-index.js';
 
 /** Loads rules files and directories in order, checking each rule against its source's fields. */
 export function loadRuleFiles(paths: readonly string[], options: Omit<LoadOptions, 'catalogs'> = {}): RuleSet {
@@ -24,6 +25,7 @@ function engineRule(rule: CompiledRule): EngineRule {
     plan: rule.plan,
     usesEventNumber: usesEventNumber(rule),
     condition: rule.condition,
+    literals: literalsOf(rule),
     render: (ctx) => {
       const { text, values } = rule.output.apply(ctx.event);
       return { output: text, fields: values };
@@ -41,6 +43,13 @@ function typeFields(list: readonly Source[]): Record<string, TypeField> {
     if (read) out[source.name] = { name: source.typeField, read };
   }
   return out;
+}
+
+/** Texts of which an event's raw JSON must hold one for the rule to match (see requiredLiterals). */
+function literalsOf(rule: CompiledRule): Set<string> | undefined {
+  const catalog = catalogFor(rule.source);
+  if (!rule.condition || !catalog) return undefined;
+  return requiredLiterals(rule.condition, (f) => catalog.resolve(f.name, f.arg)?.def.verbatim === true);
 }
 
 /** Does the rule read evt.num, the event's number in the whole input? */

@@ -20,6 +20,8 @@ export interface EngineRule {
   usesEventNumber?: boolean;
   /** The expanded condition, which lets the engine index the rule by event type. */
   condition?: Expr;
+  /** Texts of which an event's raw JSON line must hold one for the rule to match (requiredLiterals). */
+  literals?: ReadonlySet<string>;
   /** The alert text and the fields it shows, for the event in `ctx`. */
   render(ctx: EvalContext): { output: string; fields: Alert['output_fields'] };
 }
@@ -81,8 +83,10 @@ class SourceRules {
    * prefilter.ts); undefined when some rule takes events of any type or counts events.
    */
   lineFilter(typeKey: string): ((line: string) => boolean) | undefined {
-    if (!this.typeField || this.numbered || this.anyType.rules.length > 0) return undefined;
-    return cannotHaveType(typeKey, new Set(this.byType.keys()));
+    if (!this.typeField || this.numbered) return undefined;
+    const anyTypeTexts = this.anyType.rules.map((r) => r.literals);
+    if (!anyTypeTexts.every((texts) => texts !== undefined)) return undefined;
+    return cannotHaveType(typeKey, new Set(this.byType.keys()), anyTypeTexts as ReadonlyArray<ReadonlySet<string>>);
   }
 
   /** The rules that can match this event. */

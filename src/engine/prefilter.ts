@@ -9,6 +9,10 @@
  * string. A line not parsed is not checked either: one that is malformed inside yet whole
  * (`{` … `}`), or not an event of the source although it has the member, is counted as an
  * event instead of reported. Rules that use evt.num turn this off (see Engine.lineFilter).
+ *
+ * Rules that take events of any type can still let a line be passed over when each needs some
+ * text in the line (`ct.user.identitytype = Root` needs `Root`, see requiredLiterals) and the
+ * line, free of escapes, holds none of a rule's texts.
  */
 
 const OPEN_BRACE = 0x7b;
@@ -18,9 +22,16 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
 
 /**
  * A test of one JSON line: true when its event's top-level `key` member is a string that is
- * not one of `types` (so no rule requiring one of them can match).
+ * not one of `types` (so no rule requiring one of them can match), and the line holds none of
+ * the texts of each rule that takes any type (`anyType`, one set of texts per rule).
  */
-export function cannotHaveType(key: string, types: ReadonlySet<string>): (line: string) => boolean {
+export function cannotHaveType(
+  key: string,
+  types: ReadonlySet<string>,
+  anyType: ReadonlyArray<ReadonlySet<string>> = [],
+): (line: string) => boolean {
+  const texts = anyType.map((set) => [...set]);
+  const holdsNone = (line: string) => texts.every((rule) => !rule.some((text) => line.includes(text)));
   // Every `"key":` and the string after it, if a string follows. Without escapes, every `"`
   // opens or closes a string, so each match is the member `key` (a value when no colon follows).
   const member = new RegExp(`"${key.replace(/[^A-Za-z0-9_]/g, '\\$&')}"[ \\t\\r\\n]*:[ \\t\\r\\n]*(?:"([^"]*)")?`, 'g');
@@ -35,6 +46,6 @@ export function cannotHaveType(key: string, types: ReadonlySet<string>): (line: 
     const only = member.exec(line);
     if (only === null) return false;
     const value = only[1];
-    return value !== undefined && !types.has(value) && member.exec(line) === null;
+    return value !== undefined && !types.has(value) && member.exec(line) === null && holdsNone(line);
   };
 }

@@ -1,4 +1,4 @@
-import type { Expr } from '../rules/condition/index.js';
+import type { Expr, FieldExpr } from '../rules/condition/index.js';
 
 /**
  * The values a field must have for a condition to be true, or undefined when the
@@ -35,4 +35,50 @@ export function requiredValues(expr: Expr, field: string): Set<string> | undefin
     default:
       return undefined;
   }
+}
+
+/**
+ * Texts of which a JSON line must hold at least one for a condition to be true, or undefined
+ * when it cannot be told: `ct.user.identitytype = Root and ...` needs `Root` in the line, when
+ * the field's values are the event's strings as written (`verbatim`) and the line has no
+ * escapes. A constant that a number, an object or an array could also print as (`1e3` is read
+ * as `1000`) is never required.
+ */
+export function requiredLiterals(expr: Expr, verbatim: (field: FieldExpr) => boolean): Set<string> | undefined {
+  switch (expr.kind) {
+    case 'binary': {
+      if (expr.left.kind !== 'field' || !verbatim(expr.left)) return undefined;
+      const constants = (expr.op === '=' || expr.op === '==') && expr.right.kind === 'value' ? [expr.right.value]
+        : expr.op === 'in' && expr.right.kind === 'list' ? expr.right.values : undefined;
+      return constants?.every(isPlainText) ? new Set(constants) : undefined;
+    }
+    case 'and': {
+      // Every child holds, so any one child's texts will do: the fewest make the surest test.
+      let fewest: Set<string> | undefined;
+      for (const child of expr.children) {
+        const texts = requiredLiterals(child, verbatim);
+        if (texts && (!fewest || texts.size < fewest.size)) fewest = texts;
+      }
+      return fewest;
+    }
+    case 'or': {
+      const union = new Set<string>();
+      for (const child of expr.children) {
+        const texts = requiredLiterals(child, verbatim);
+        if (!texts) return undefined;
+        for (const t of texts) union.add(t);
+      }
+      return union;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Text that only a string (or true, false, null) prints as, and that JSON writes without escapes. */
+function isPlainText(text: string): boolean {
+  if (text === '' || text.startsWith('{') || text.startsWith('[')) return false;
+  // JSON escapes quotes, backslashes and control characters: such a text is never written as it is.
+  if ([...text].some((c) => c === '"' || c === '\\' || c < ' ')) return false;
+  return Number.isNaN(Number(text));
 }

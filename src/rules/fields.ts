@@ -26,6 +26,11 @@ export interface FieldDef {
   /** Holds both endpoints of a connection: `=`/`in` match either, `!=` neither (fd.ip, fd.net). */
   eitherEndpoint?: boolean;
   description: string;
+  /**
+   * Each value is a string of the event's JSON as written (or a scalar's JSON text), so a raw
+   * line without escapes holds the text of any string value it has (see engine/prefilter.ts).
+   */
+  verbatim?: boolean;
   /** Reads the field from an event; absent for catalogues that only type-check (syscall). */
   extract?: (event: unknown, arg: string | undefined) => FieldValue;
   /** The same reader with its argument bound once, when the field can make one (faster). */

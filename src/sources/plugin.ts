@@ -53,6 +53,13 @@ export function indexed(name: string, description: string, bind: Binder): Plugin
  * Turns table entries into catalogue fields. `applies` is checked before every read: when it
  * says no (a k8s event without auditID), every field of the source is absent.
  */
+/** Binders whose values are the event's JSON strings as written (FieldDef.verbatim). */
+const VERBATIM = new WeakSet<Binder>();
+function verbatim(bind: Binder): Binder {
+  VERBATIM.add(bind);
+  return bind;
+}
+
 export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => boolean): FieldDef[] {
   const appliesTo = applies && lastAnswer(applies);
   return fields.map(({ name, description, bind, options }) => {
@@ -80,6 +87,7 @@ export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => 
       isList: options.list ?? false,
       arg: options.arg ?? 'none',
       argKind: options.argKind ?? 'none',
+      verbatim: VERBATIM.has(bind),
       description,
       extract: (event, arg) => reader(arg)(event),
       reader,
@@ -130,16 +138,16 @@ export function pick<T>(arr: readonly T[], index: number | undefined): readonly 
 /** A JSON value as text: strings raw, anything else compact JSON (the k8saudit convention). */
 export function text(p: PathSpec): Binder {
   const valueOf = pathReader(path(p));
-  return () => (data) => jsonText(valueOf(data));
+  return verbatim(() => (data) => jsonText(valueOf(data)));
 }
 
 /** The value at a path as text, "" when missing or null: plugins that decode into Go structs. */
 export function textOrEmpty(p: PathSpec): Binder {
   const valueOf = pathReader(path(p));
-  return () => (data) => {
+  return verbatim(() => (data) => {
     const v = valueOf(data);
     return v === undefined || v === null ? '' : jsonText(v)!;
-  };
+  });
 }
 
 /**
@@ -148,12 +156,12 @@ export function textOrEmpty(p: PathSpec): Binder {
  */
 export function goString(p: PathSpec, exact: boolean): Binder {
   const valueOf = pathReader(path(p));
-  return () => (data) => {
+  return verbatim(() => (data) => {
     const v = valueOf(data);
     if (v === undefined) return undefined;
     if (typeof v === 'string') return v;
     return exact ? '' : JSON.stringify(v);
-  };
+  });
 }
 
 /** Every element of the array at a path as text; absent when it is not an array. */

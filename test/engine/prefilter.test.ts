@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detect, engineFor, loadRuleFiles } from '../../src/engine/index.js';
 import { cannotHaveType } from '../../src/engine/prefilter.js';
+import { requiredLiterals } from '../../src/engine/type-index.js';
+import { parseCondition, type FieldExpr } from '../../src/rules/condition/index.js';
 import { findSource, readInputBatches } from '../../src/sources/index.js';
 import { writeCorpus, random, type CorpusKind } from '../../bench/corpus.js';
 import { DEFAULT_RULES_DIR } from '../../src/util/paths.js';
@@ -33,13 +35,54 @@ test('a line is passed over only when its type member provably holds none of the
   for (const [line, expected] of cases) assert.equal(unmatchable(line), expected, line);
 });
 
+test('rules of any type let a line be passed over only when it holds none of the texts each needs', () => {
+  const unmatchable = cannotHaveType('eventName', new Set(['StopLogging']), [new Set(['Root']), new Set(['AssumeRoot', 'Breakglass'])]);
+  const cases: Array<[string, boolean]> = [
+    ['{"eventName":"GetObject","userIdentity":{"type":"IAMUser"}}', true],
+    ['{"eventName":"GetObject","userIdentity":{"type":"Root"}}', false],
+    ['{"eventName":"GetObject","note":"Root"}', false], // anywhere in the line: parsed to be sure
+    ['{"eventName":"GetObject","userIdentity":{"type":"R\\u006fot"}}', false], // an escape could spell it
+    ['{"eventName":"GetObject","role":"Breakglass"}', false],
+    ['{"eventName":"StopLogging"}', false],
+  ];
+  for (const [line, expected] of cases) assert.equal(unmatchable(line), expected, line);
+});
+
+test('the texts a condition needs: from verbatim fields, with = and in, any one conjunct, every disjunct', () => {
+  const verbatim = (f: FieldExpr) => f.name !== 'ct.user';
+  const texts = (condition: string) => {
+    const found = requiredLiterals(parseCondition(condition), verbatim);
+    return found && [...found].sort();
+  };
+  assert.deepEqual(texts('ct.user.identitytype = Root and ct.error = ""'), ['Root']);
+  assert.deepEqual(texts('ct.src in (s3.amazonaws.com, iam.amazonaws.com) and ct.region = us-east-1'), ['us-east-1']);
+  assert.deepEqual(texts('ct.region = eu-west-1 or ct.user.identitytype in (Root, AssumedRole)'), ['AssumedRole', 'Root', 'eu-west-1']);
+  assert.equal(texts('ct.region = eu-west-1 or ct.srcip = 1.2.3.4 or not ct.error exists'), undefined);
+  assert.equal(texts('not ct.user.identitytype = Root'), undefined);
+  assert.equal(texts('ct.user = root'), undefined); // a value made by the field, not written in the event
+  assert.equal(texts('ct.user.identitytype != Root'), undefined);
+  assert.equal(texts('ct.user.identitytype startswith Ro'), undefined);
+  for (const printedOtherwise of ['1000', '1e3', '0x10', ' 7 ', '{"a":1}', '[1]', 'say "hi"', '']) {
+    assert.equal(texts(`ct.request.x = '${printedOtherwise.replace(/'/g, "\\'")}'`), undefined, printedOtherwise);
+  }
+});
+
+test('fields read as the event writes them are marked verbatim; made-up values are not', () => {
+  const ct = findSource('aws_cloudtrail')!.catalog;
+  const verbatim = (name: string) => ct.resolve(name, undefined)?.def.verbatim;
+  assert.equal(verbatim('ct.user.identitytype'), true);
+  assert.equal(verbatim('ct.name'), true);
+  assert.equal(verbatim('ct.user'), false);
+  assert.equal(verbatim('ct.shortsrc'), false);
+});
+
 /** The same events written in ways the raw-text proof must see through, or give up on. */
 function variants(lines: string[], kind: CorpusKind, seed: number): string[] {
   const rand = random(seed);
   const key = kind === 'k8s_audit' ? 'verb' : 'eventName';
   return lines.map((line) => {
     const doc = JSON.parse(line) as Record<string, unknown>;
-    switch (Math.floor(rand() * 8)) {
+    switch (Math.floor(rand() * 9)) {
       case 0: // spaces around every colon and comma
         return JSON.stringify(doc, null, 1).replace(/\n\s*/g, ' ');
       case 1: // a nested member of the same name, holding a type rules look for
@@ -50,6 +93,10 @@ function variants(lines: string[], kind: CorpusKind, seed: number): string[] {
         return kind === 'k8s_audit' ? JSON.stringify({ kind: 'EventList', items: [doc, doc] }) : JSON.stringify({ Records: [doc, doc] });
       case 4: // the type member missing
         return JSON.stringify({ ...doc, [key]: undefined });
+      case 5: // a text a rule of any type needs, spelled with an escape, or somewhere else in the line
+        return rand() < 0.5
+          ? JSON.stringify({ ...doc, userIdentity: { ...(doc.userIdentity as object), type: 'Root' } }).replace('"Root"', '"R\\u006fot"')
+          : JSON.stringify({ ...doc, note: 'Root' });
       default:
         return line;
     }
