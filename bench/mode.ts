@@ -30,6 +30,8 @@ const [mode, sourceName, file, repeatText, ...rules] = process.argv.slice(2) as 
 const repeat = Number(repeatText);
 const files = Array.from({ length: repeat }, () => file);
 const bytes = statSync(file).size * repeat;
+/** Worker threads of the parallel modes: one per core, unless BENCH_WORKERS says. */
+const threads = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 
 /**
  * Sums per-alert hashes, so the digest does not depend on the order alerts arrive in. The
@@ -128,7 +130,6 @@ function lineAlignedRanges(path: string, parts: number): Array<{ start: number; 
 
 /** The baseline on one worker thread per core, each with its share of the file: what the machine's cores give at most. */
 const baselineWorkers: Mode = async () => async () => {
-  const threads = Number(process.env.BENCH_WORKERS ?? availableParallelism());
   let events = 0;
   for (const f of files) {
     const counts = await Promise.all(lineAlignedRanges(f, threads).map((range) => new Promise<number>((resolve, reject) => {
@@ -164,7 +165,7 @@ const single: Mode = async () => {
 };
 
 const workers: Mode = async () => {
-  const pool = await WorkerPool.start({ rules, source: sourceName, workers: Number(process.env.BENCH_WORKERS ?? availableParallelism()) });
+  const pool = await WorkerPool.start({ rules, source: sourceName, workers: threads });
   return async () => {
     const digest = new AlertDigest();
     const latencies = new Latencies();

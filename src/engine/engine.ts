@@ -58,7 +58,6 @@ class RuleGroup {
 class SourceRules {
   private readonly byType = new Map<string, RuleGroup>();
   private readonly anyType: RuleGroup;
-
   private readonly numbered: boolean;
 
   constructor(
@@ -80,13 +79,17 @@ class SourceRules {
 
   /**
    * A test of a raw JSON line that is true when no rule can match its event (see
-   * prefilter.ts); undefined when some rule takes events of any type or counts events.
+   * prefilter.ts); undefined when a rule takes events of any type and needs no text of the
+   * line, or counts events.
    */
   lineFilter(typeKey: string): ((line: string) => boolean) | undefined {
     if (!this.typeField || this.numbered) return undefined;
-    const anyTypeTexts = this.anyType.rules.map((r) => r.literals);
-    if (!anyTypeTexts.every((texts) => texts !== undefined)) return undefined;
-    return cannotHaveType(typeKey, new Set(this.byType.keys()), anyTypeTexts as ReadonlyArray<ReadonlySet<string>>);
+    const anyTypeTexts: Array<ReadonlySet<string>> = [];
+    for (const rule of this.anyType.rules) {
+      if (!rule.literals) return undefined;
+      anyTypeTexts.push(rule.literals);
+    }
+    return cannotHaveType(typeKey, new Set(this.byType.keys()), anyTypeTexts);
   }
 
   /** The rules that can match this event. */

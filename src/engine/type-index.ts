@@ -1,32 +1,30 @@
-import type { Expr, FieldExpr } from '../rules/condition/index.js';
+import type { BinaryCheck, Expr, FieldExpr } from '../rules/condition/index.js';
 
 /**
- * The values a field must have for a condition to be true, or undefined when the
- * condition does not pin the field down. This is Falco's event-type index generalised:
- * `ct.name in (A, B) and ...` can only match events named A or B, so the engine offers
- * an event only to the rules that can match its name.
+ * What a condition requires, from what its comparisons require: a comparison gives a set of
+ * values (or undefined: nothing known), `or` needs one of its children's, and `and` combines
+ * its children's with `both` (every child holds, so any child's requirement holds).
  */
-export function requiredValues(expr: Expr, field: string): Set<string> | undefined {
+function required(
+  expr: Expr,
+  compared: (check: BinaryCheck) => Set<string> | undefined,
+  both: (a: Set<string>, b: Set<string>) => Set<string>,
+): Set<string> | undefined {
   switch (expr.kind) {
-    case 'binary': {
-      if (expr.left.kind !== 'field' || expr.left.name !== field || expr.left.arg !== undefined) return undefined;
-      if ((expr.op === '=' || expr.op === '==') && expr.right.kind === 'value') return new Set([expr.right.value]);
-      if ((expr.op === 'in' || expr.op === 'intersects') && expr.right.kind === 'list') return new Set(expr.right.values);
-      return undefined;
-    }
+    case 'binary':
+      return compared(expr);
     case 'and': {
       let result: Set<string> | undefined;
       for (const child of expr.children) {
-        const values = requiredValues(child, field);
-        if (!values) continue;
-        result = result ? new Set([...result].filter((v) => values.has(v))) : values;
+        const values = required(child, compared, both);
+        if (values) result = result ? both(result, values) : values;
       }
       return result;
     }
     case 'or': {
       const union = new Set<string>();
       for (const child of expr.children) {
-        const values = requiredValues(child, field);
+        const values = required(child, compared, both);
         if (!values) return undefined;
         for (const v of values) union.add(v);
       }
@@ -37,6 +35,31 @@ export function requiredValues(expr: Expr, field: string): Set<string> | undefin
   }
 }
 
+/** The constants a check compares its left side with for `=` (one) or `in` (a list). */
+function equalTo(check: BinaryCheck, inOps: readonly string[]): readonly string[] | undefined {
+  if ((check.op === '=' || check.op === '==') && check.right.kind === 'value') return [check.right.value];
+  if (inOps.includes(check.op) && check.right.kind === 'list') return check.right.values;
+  return undefined;
+}
+
+/**
+ * The values a field must have for a condition to be true, or undefined when the
+ * condition does not pin the field down. This is Falco's event-type index generalised:
+ * `ct.name in (A, B) and ...` can only match events named A or B, so the engine offers
+ * an event only to the rules that can match its name.
+ */
+export function requiredValues(expr: Expr, field: string): Set<string> | undefined {
+  return required(
+    expr,
+    (check) => {
+      if (check.left.kind !== 'field' || check.left.name !== field || check.left.arg !== undefined) return undefined;
+      const values = equalTo(check, ['in', 'intersects']);
+      return values && new Set(values);
+    },
+    (a, b) => new Set([...a].filter((v) => b.has(v))),
+  );
+}
+
 /**
  * Texts of which a JSON line must hold at least one for a condition to be true, or undefined
  * when it cannot be told: `ct.user.identitytype = Root and ...` needs `Root` in the line, when
@@ -45,34 +68,16 @@ export function requiredValues(expr: Expr, field: string): Set<string> | undefin
  * as `1000`) is never required.
  */
 export function requiredLiterals(expr: Expr, verbatim: (field: FieldExpr) => boolean): Set<string> | undefined {
-  switch (expr.kind) {
-    case 'binary': {
-      if (expr.left.kind !== 'field' || !verbatim(expr.left)) return undefined;
-      const constants = (expr.op === '=' || expr.op === '==') && expr.right.kind === 'value' ? [expr.right.value]
-        : expr.op === 'in' && expr.right.kind === 'list' ? expr.right.values : undefined;
+  return required(
+    expr,
+    (check) => {
+      if (check.left.kind !== 'field' || !verbatim(check.left)) return undefined;
+      const constants = equalTo(check, ['in']);
       return constants?.every(isPlainText) ? new Set(constants) : undefined;
-    }
-    case 'and': {
-      // Every child holds, so any one child's texts will do: the fewest make the surest test.
-      let fewest: Set<string> | undefined;
-      for (const child of expr.children) {
-        const texts = requiredLiterals(child, verbatim);
-        if (texts && (!fewest || texts.size < fewest.size)) fewest = texts;
-      }
-      return fewest;
-    }
-    case 'or': {
-      const union = new Set<string>();
-      for (const child of expr.children) {
-        const texts = requiredLiterals(child, verbatim);
-        if (!texts) return undefined;
-        for (const t of texts) union.add(t);
-      }
-      return union;
-    }
-    default:
-      return undefined;
-  }
+    },
+    // Any one child's texts will do: the fewest make the surest test.
+    (a, b) => (b.size < a.size ? b : a),
+  );
 }
 
 /** Text that only a string (or true, false, null) prints as, and that JSON writes without escapes. */

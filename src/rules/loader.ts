@@ -265,7 +265,6 @@ function appliesTo(extra: { source?: string; tags?: string[]; rule?: string }, r
     && (!extra.rule || extra.rule === r.name);
 }
 
-/** Compiles everything collected; undefined when an error stopped it (recorded in `res`). */
 /**
  * Rules files that ask for an engine version before the k8saudit plugin (Falco 0.32, engine
  * version 12) and none after it: their k8s rules may compare list fields as text, as Falco
@@ -275,6 +274,7 @@ function isFalco031Era(required: Version): boolean {
   return new Version(0, 0, 0).lessThan(required) && required.lessThan(new Version(0, 12, 0));
 }
 
+/** Compiles everything collected; undefined when an error stopped it (recorded in `res`). */
 function compileAll(collector: Collector, options: LoadOptions, res: Results): Compiled | undefined {
   let lists: CompiledList[];
   let macros: CompiledMacro[];

@@ -6,9 +6,9 @@
 import { hostname } from 'node:os';
 import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Scalar } from '../rules/fields.js';
 import { atPath, jsonText, own, pathReader, type Source, type VigilEvent } from './event.js';
+import { isoNanos, parseTimeNanos } from '../engine/time.js';
 
 export { pathReader };
-import { isoNanos, parseTimeNanos } from '../engine/time.js';
 
 /** Reads one field from an event's decoded JSON (and, for the few that need it, the event). */
 export type Reader = (data: unknown, event: VigilEvent) => FieldValue;
@@ -49,10 +49,6 @@ export function indexed(name: string, description: string, bind: Binder): Plugin
   return field(name, description, bind, { list: true, arg: 'optional', argKind: 'index' });
 }
 
-/**
- * Turns table entries into catalogue fields. `applies` is checked before every read: when it
- * says no (a k8s event without auditID), every field of the source is absent.
- */
 /** Binders whose values are the event's JSON strings as written (FieldDef.verbatim). */
 const VERBATIM = new WeakSet<Binder>();
 function verbatim(bind: Binder): Binder {
@@ -60,6 +56,10 @@ function verbatim(bind: Binder): Binder {
   return bind;
 }
 
+/**
+ * Turns table entries into catalogue fields. `applies` is checked before every read: when it
+ * says no (a k8s event without auditID), every field of the source is absent.
+ */
 export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => boolean): FieldDef[] {
   const appliesTo = applies && lastAnswer(applies);
   return fields.map(({ name, description, bind, options }) => {
