@@ -82,7 +82,7 @@ function variants(lines: string[], kind: CorpusKind, seed: number): string[] {
   const key = kind === 'k8s_audit' ? 'verb' : 'eventName';
   return lines.map((line) => {
     const doc = JSON.parse(line) as Record<string, unknown>;
-    switch (Math.floor(rand() * 9)) {
+    switch (Math.floor(rand() * 16)) {
       case 0: // spaces around every colon and comma
         return JSON.stringify(doc, null, 1).replace(/\n\s*/g, ' ');
       case 1: // a nested member of the same name, holding a type rules look for
@@ -97,6 +97,18 @@ function variants(lines: string[], kind: CorpusKind, seed: number): string[] {
         return rand() < 0.5
           ? JSON.stringify({ ...doc, userIdentity: { ...(doc.userIdentity as object), type: 'Root' } }).replace('"Root"', '"R\\u006fot"')
           : JSON.stringify({ ...doc, note: 'Root' });
+      case 6: // members in another order (sorted, as some tools write them)
+        return JSON.stringify(Object.fromEntries(Object.entries(doc).sort(([a], [b]) => (a < b ? -1 : 1))));
+      case 7: // a member written twice: the last counts, the first a rule would take
+        return `{"user":{"username":"mallory"},"eventName":"ConsoleLogin",${line.slice(1)}`;
+      case 8: // ... or the first a rule would not take, the last it would
+        return `${line.slice(0, -1)},"user":{"username":"mallory"},"userIdentity":{"type":"Root"}}`;
+      case 9: // the member a rule reads nested elsewhere only
+        return JSON.stringify({ ...doc, user: undefined, userIdentity: undefined, requestObject: { user: { username: 'mallory' } } });
+      case 10: // the member there, but not what a path reads through
+        return JSON.stringify({ ...doc, user: 'mallory', userIdentity: 'Root' });
+      case 11: // the event's time at the epoch, a stage rules pass over, a number where a text was
+        return JSON.stringify({ ...doc, stageTimestamp: '1970-01-01T00:00:00Z', eventTime: '1970-01-01T00:00:00Z', stage: rand() < 0.5 ? 'ResponseStarted' : 7 });
       default:
         return line;
     }
