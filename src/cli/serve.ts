@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { flagName, loadConfig, OPTIONS, OUTPUT_TYPES, POLLER_TYPES, envName } from '../config/index.js';
-import { closeOnSignals, runService } from '../server/index.js';
 
 const log = (line: string) => process.stderr.write(line + '\n');
 
@@ -29,6 +28,8 @@ export default function register(program: Command): void {
     const values: Record<string, string> = {};
     for (const [key, path] of flags) if (typeof opts[key] === 'string') values[path] = opts[key] as string;
     const config = loadConfig({ file: opts.config as string | undefined, flags: values, outputs: opts.output as string[] | undefined, pollers: opts.poller as string[] | undefined });
+    // Loaded here, not at start: the service's framework, metrics and pollers take a while to load.
+    const { closeOnSignals, runService } = await import('../server/index.js');
     const service = await runService(config, log);
     closeOnSignals(service, log);
   });

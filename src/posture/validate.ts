@@ -3,10 +3,15 @@ import { UserError } from '../util/errors.js';
 
 const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 
-/** Compiles a JSON Schema once; `check` throws a one-line UserError naming the place. */
+/**
+ * A check against a JSON Schema, compiled when first used (compiling costs tens of
+ * milliseconds that every command would otherwise pay at start); it throws a one-line
+ * UserError naming the place.
+ */
 export function validator<T>(schema: object, what: string) {
-  const validate: ValidateFunction = ajv.compile(schema);
+  let validate: ValidateFunction | undefined;
   return (value: unknown, at: (path: Array<string | number>) => string): T => {
+    validate ??= ajv.compile(schema);
     if (!validate(value)) throw new UserError(describe(validate.errors![0]!, at, what));
     return value as T;
   };

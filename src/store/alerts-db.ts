@@ -1,5 +1,13 @@
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
+import type pg from 'pg';
+
+// The drivers load when a store is opened, not when vigil starts: most commands never open
+// one, and pg alone takes a tenth of a second to load. Both are CommonJS, so require is
+// synchronous, as opening a store is.
+const require = createRequire(import.meta.url);
+const sqlite = () => require('better-sqlite3') as typeof Database;
+const postgres = () => require('pg') as typeof pg;
 
 /**
  * The little the alert store needs of a SQL database, so its queries are written once for
@@ -27,7 +35,7 @@ export interface SqlDb extends SqlStatements {
 const STATEMENT_CACHE = 256;
 
 export function openSqliteDb(path: string): SqlDb {
-  const db = new Database(path);
+  const db = new (sqlite())(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
@@ -96,7 +104,7 @@ function numberPlaceholders(sql: string): string {
 }
 
 export function openPostgresDb(url: string): SqlDb {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const pool = new (postgres()).Pool({ connectionString: url, max: 4 });
   // An idle client that loses its connection must not take the process down.
   pool.on('error', () => {});
   const texts = new Map<string, string>();
