@@ -1,7 +1,16 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvType, ErrorObject, ValidateFunction } from 'ajv';
 import { UserError } from '../util/errors.js';
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+// ajv loads with the first check, not at every start of vigil (it takes a tenth of a second).
+let ajv: AjvType | undefined;
+function compile(schema: object): ValidateFunction {
+  if (!ajv) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+  }
+  return ajv.compile(schema);
+}
 
 /**
  * A check against a JSON Schema, compiled when first used (compiling costs tens of
@@ -11,7 +20,7 @@ const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
 export function validator<T>(schema: object, what: string) {
   let validate: ValidateFunction | undefined;
   return (value: unknown, at: (path: Array<string | number>) => string): T => {
-    validate ??= ajv.compile(schema);
+    validate ??= compile(schema);
     if (!validate(value)) throw new UserError(describe(validate.errors![0]!, at, what));
     return value as T;
   };

@@ -1,78 +1,16 @@
 /**
- * Falco's JSON schema of a rules file (falco userspace/engine/rule_json_schema.h), checked with
- * ajv. Like Falco's check (valijson with weak types over YAML scalars), scalars are text that
- * may stand for a number or a boolean. The result is informational: Falco loads files that fail it.
+ * Rules files checked against Falco's JSON schema (schema-def.ts). The result is informational:
+ * Falco loads files that fail it.
  */
-import { Ajv } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ValidateFunction } from 'ajv';
 import type { YNode } from './yaml.js';
 
-const overridden = { $ref: '#/definitions/OverriddenItem' };
-const str = { type: 'string' };
-const bool = { type: 'boolean' };
+export { SCHEMA } from './schema-def.js';
 
-export const SCHEMA = {
-  type: 'array',
-  items: { $ref: '#/definitions/FalcoRule' },
-  definitions: {
-    FalcoRule: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        required_engine_version: str,
-        required_plugin_versions: { type: 'array', items: { $ref: '#/definitions/RequiredPluginVersion' } },
-        macro: str,
-        condition: str,
-        list: str,
-        items: { type: 'array', items: { anyOf: [{ type: 'integer' }, str] } },
-        rule: str,
-        desc: str,
-        enabled: bool,
-        output: str,
-        append: bool,
-        priority: {
-          type: 'string',
-          enum: ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'INFORMATIONAL', 'DEBUG'],
-        },
-        capture: bool,
-        capture_duration: { type: 'integer' },
-        source: str,
-        exceptions: { type: 'array', items: { $ref: '#/definitions/Exception' } },
-        override: { $ref: '#/definitions/Override' },
-        tags: { type: 'array', items: str },
-        warn_evttypes: bool,
-        'skip-if-unknown-filter': bool,
-      },
-    },
-    Exception: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { name: str, fields: {}, comps: {}, values: {} },
-      required: ['name'],
-    },
-    OverriddenItem: { type: 'string', enum: ['append', 'replace'] },
-    Override: {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(['items', 'desc', 'condition', 'output', 'priority', 'enabled', 'exceptions', 'capture',
-        'capture_duration', 'tags', 'warn_evttypes', 'skip-if-unknown-filter'].map((k) => [k, overridden])),
-      minProperties: 1,
-    },
-    RequiredPluginVersion: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { name: str, version: str, alternatives: { type: 'array', items: { $ref: '#/definitions/Alternative' } } },
-      required: ['name', 'version'],
-    },
-    Alternative: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { name: str, version: str },
-      required: ['name', 'version'],
-    },
-  },
-};
-
-let validator: ReturnType<Ajv['compile']> | undefined;
+// Compiled by `npm run build` (schema-build.ts): ajv's compile and its module cost a tenth of
+// a second at every start. The schema is checked against JSON Schema's meta-schema by a test.
+const check = createRequire(import.meta.url)('./schema-check.cjs') as ValidateFunction;
 
 export interface SchemaResult {
   status: 'ok' | 'failed';
@@ -81,12 +19,10 @@ export interface SchemaResult {
 
 /** Checks each YAML document of a rules file against Falco's schema. */
 export function validateSchema(docs: YNode[]): SchemaResult {
-  // SCHEMA is a constant, checked against JSON Schema's meta-schema by a test, not at every start (~100 ms).
-  validator ??= new Ajv({ coerceTypes: true, allErrors: false, strict: false, validateSchema: false }).compile(SCHEMA);
   const warnings: string[] = [];
   for (const doc of docs) {
-    if (validator(doc.toPlain())) continue;
-    for (const e of validator.errors ?? []) warnings.push(`failed for ${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
+    if (check(doc.toPlain())) continue;
+    for (const e of check.errors ?? []) warnings.push(`failed for ${e.instancePath || '/'}: ${e.message ?? 'invalid'}`);
   }
   return { status: warnings.length > 0 ? 'failed' : 'ok', warnings };
 }
