@@ -63,9 +63,12 @@ function k8sEvent(rng: Rng, i: number, start: number): object {
     const resource = pick(rng, READ_RESOURCES);
     const verb = pick(rng, ['get', 'get', 'list', 'watch']);
     const name = verb === 'get' ? `${resource.slice(0, -1)}-${hex(rng, 5)}` : undefined;
+    const query = verb === 'watch'
+      ? `?allowWatchBookmarks=true&resourceVersion=${Math.floor(rng() * 1e7)}&timeout=${5 + Math.floor(rng() * 5)}m${Math.floor(rng() * 60)}s&timeoutSeconds=${300 + Math.floor(rng() * 300)}&watch=true`
+      : '?limit=500&resourceVersion=0';
     return {
       ...base,
-      requestURI: `/api/v1/namespaces/${ns}/${resource}${name ? `/${name}` : '?resourceVersion=0'}`,
+      requestURI: `/api/v1/namespaces/${ns}/${resource}${name ? `/${name}` : query}`,
       verb,
       user: { username, groups: system ? ['system:nodes', 'system:authenticated'] : ['system:serviceaccounts', 'system:authenticated'] },
       sourceIPs: [`10.0.${Math.floor(rng() * 12)}.17`],
@@ -221,16 +224,29 @@ const GENERATORS: Record<CorpusKind, (rng: Rng, i: number, start: number) => obj
   aws_cloudtrail: ctRecord,
 };
 
+/**
+ * JSON as Go's encoding/json writes it, which the Kubernetes API server uses for its audit log:
+ * `<`, `>` and `&` (in URIs' queries) escaped as `\u003c`, `\u003e`, `\u0026`.
+ */
+const goJson = (value: unknown) =>
+  JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+const WRITERS: Record<CorpusKind, (value: unknown) => string> = {
+  k8s_audit: goJson,
+  aws_cloudtrail: (value) => JSON.stringify(value),
+};
+
 /** Writes `count` events of `kind` as JSON lines to `path`; returns the bytes written. */
 export async function writeCorpus(kind: CorpusKind, count: number, path: string, seed = 1): Promise<number> {
   const rng = random(seed);
   const generate = GENERATORS[kind];
+  const write = WRITERS[kind];
   const start = Date.UTC(2026, 10, 1);
   const out = createWriteStream(path);
   let bytes = 0;
   let chunk = '';
   for (let i = 0; i < count; i++) {
-    chunk += JSON.stringify(generate(rng, i, start)) + '\n';
+    chunk += write(generate(rng, i, start)) + '\n';
     if (chunk.length > 1 << 20) {
       bytes += Buffer.byteLength(chunk);
       if (!out.write(chunk)) await once(out, 'drain');

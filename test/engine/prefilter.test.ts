@@ -29,6 +29,13 @@ test('a line is passed over only when its type member provably holds none of the
     ['{"verb":5}', false], // not a plain string
     ['{"verb":"\\u0067et"}', false], // an escape could spell a type
     ['{"v\\u0065rb":"get"}', false],
+    ['{"verb":"list","requestURI":"/api?limit=500\\u0026watch=1"}', true], // an escape of none of their characters
+    ['{"verb":"list","note":"say \\"hi\\" \\\\ \\n"}', true],
+    ['{"verb":"li\\u0026st"}', true],
+    ['{"a\\"verb":"list"}', true], // a key `a"verb`: the event has no verb
+    ['{"verb":"list","note":"\\u0063reate"}', false], // `c` could spell `create`
+    ['{"verb":"list","note":"\\q"}', false], // not an escape: parsed, so that it is reported
+    ['{"verb":"list","note":"\\u00"}', false],
     ['{"verb":"list"', false], // not whole: parsed, so that it is reported
     ['[{"verb":"list"}]', false],
   ];
@@ -43,6 +50,8 @@ test('rules of any type let a line be passed over only when it holds none of the
     ['{"eventName":"GetObject","note":"Root"}', false], // anywhere in the line: parsed to be sure
     ['{"eventName":"GetObject","userIdentity":{"type":"R\\u006fot"}}', false], // an escape could spell it
     ['{"eventName":"GetObject","role":"Breakglass"}', false],
+    ['{"eventName":"GetObject","requestParameters":{"policy":"{\\"Statement\\":[]}"}}', true],
+    ['{"eventName":"GetObject","userIdentity":{"type":"\\u0052oot"}}', false],
     ['{"eventName":"StopLogging"}', false],
   ];
   for (const [line, expected] of cases) assert.equal(unmatchable(line), expected, line);
@@ -107,6 +116,8 @@ function variants(lines: string[], kind: CorpusKind, seed: number): string[] {
         return JSON.stringify({ ...doc, user: undefined, userIdentity: undefined, requestObject: { user: { username: 'mallory' } } });
       case 10: // the member there, but not what a path reads through
         return JSON.stringify({ ...doc, user: 'mallory', userIdentity: 'Root' });
+      case 12: // written as Go's encoding/json writes it (as the Kubernetes API server does): & < > escaped
+        return JSON.stringify({ ...doc, note: 'a&b <Root> & ConsoleLogin' }).replace(/[&<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
       case 11: // the event's time at the epoch, a stage rules pass over, a number where a text was
         return JSON.stringify({ ...doc, stageTimestamp: '1970-01-01T00:00:00Z', eventTime: '1970-01-01T00:00:00Z', stage: rand() < 0.5 ? 'ResponseStarted' : 7 });
       default:
