@@ -7,9 +7,10 @@
  * member's name, of a type or of a text the rules need (it could spell one of them; escapes
  * of other characters, such as the `\u0026` Go writes for `&` in URIs, change none of them),
  * the member missing or written more than once (several events in one document, or a nested
- * member of the same name), or its value not a plain string. A line not parsed is not checked either: one that is malformed inside yet whole
- * (`{` … `}`), or not an event of the source although it has the member, is counted as an
- * event instead of reported. Rules that use evt.num turn this off (see Engine.lineFilter).
+ * member of the same name), or its value not a plain string. A line not parsed is not checked
+ * either: one that is malformed inside yet whole (`{` … `}`), or not an event of the source
+ * although it has the member, is counted as an event instead of reported. Rules that use
+ * evt.num turn this off (see Engine.lineFilter).
  *
  * Rules that take events of any type can still let a line be passed over when each needs some
  * text in the line (`ct.user.identitytype = Root` needs `Root`, see requiredLiterals) and the
