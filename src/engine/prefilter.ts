@@ -14,7 +14,7 @@
  *
  * Rules that take events of any type can still let a line be passed over when each needs some
  * text in the line (`ct.user.identitytype = Root` needs `Root`, see requiredLiterals) and the
- * line, free of escapes, holds none of a rule's texts.
+ * line, with no escape that could spell one, holds none of a rule's texts.
  */
 
 const OPEN_BRACE = 0x7b;
