@@ -133,6 +133,8 @@ const CLI_PASSWORDS: CliPassword[] = [
     spaced: false,
   },
   { id: 'mosquitto', commands: ['mosquitto_(?:pub|sub|rr)'], keywords: ['mosquitto_'], flag: '-P', glued: false, spaced: true },
+  // `-passin pass:VALUE`; `env:`, `file:`, `fd:` and `stdin` name where the password is, not it
+  { id: 'openssl', commands: ['openssl'], keywords: ['openssl'], flag: `-pass(?:in|out)?[ \\t]+["']?pass:`, glued: true, spaced: false },
   {
     id: 'registry-login',
     commands: ['(?:docker|podman|nerdctl|buildah|skopeo|oras|helm[ \\t]+registry)[ \\t]+login'],
