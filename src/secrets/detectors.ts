@@ -62,6 +62,8 @@ interface CliPassword {
   flag: string;
   glued: boolean;
   spaced: boolean;
+  /** The value, when it is not a whole shell word (FLAG_VALUE): a regular expression with a group `s`. */
+  value?: string;
 }
 
 /** The value of a flag: `'…'` or `"…"` closed before a word boundary, or an unquoted shell word. */
@@ -72,7 +74,7 @@ function cliPassword(c: CliPassword): Detector {
   const separator = [c.glued ? '' : undefined, c.spaced ? '(?:[ \\t]|\\\\\\n)+' : undefined].filter((x) => x !== undefined).join('|');
   const pattern = new RegExp(
     `(?<![\\w.-])(?:${c.commands.join('|')})(?:\\.exe)?(?![\\w.:/=@-])` + // the tool
-      `(?:[^\\n;|&]|\\\\\\n){0,300}?(?<=[\\s"'\\[(,])(?:${c.flag})(?:${separator})${FLAG_VALUE}`,
+      `(?:[^\\n;|&]|\\\\\\n){0,300}?(?<=[\\s"'\\[(,])(?:${c.flag})(?:${separator})${c.value ?? FLAG_VALUE}`,
     'g',
   );
   return {
@@ -133,6 +135,16 @@ const CLI_PASSWORDS: CliPassword[] = [
     spaced: false,
   },
   { id: 'mosquitto', commands: ['mosquitto_(?:pub|sub|rr)'], keywords: ['mosquitto_'], flag: '-P', glued: false, spaced: true },
+  // Oracle: `sqlplus user/VALUE@service`; `sqlplus / as sysdba` and `sqlplus user@service` prompt
+  {
+    id: 'sqlplus',
+    commands: ['sqlplus', 'rman', 'expdp', 'impdp', 'sqlldr'],
+    keywords: ['sqlplus', 'rman', 'expdp', 'impdp', 'sqlldr'],
+    flag: `(?:userid=|target=)?["']?[A-Za-z][\\w$#]*/`,
+    glued: true,
+    spaced: false,
+    value: `(?<s>[^\\s@'"/\`;|&<>()][^\\s@'"\`;|&<>()]*)(?=@|["']?(?:\\s|$))`,
+  },
   // `-passin pass:VALUE`; `env:`, `file:`, `fd:` and `stdin` name where the password is, not it
   { id: 'openssl', commands: ['openssl'], keywords: ['openssl'], flag: `-pass(?:in|out)?[ \\t]+["']?pass:`, glued: true, spaced: false },
   {
