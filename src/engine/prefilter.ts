@@ -41,7 +41,7 @@ export function cannotHaveType(
   // line parsed); another value may be cut short at an escaped quote, and stays none of them.
   const member = new RegExp(`"${key.replace(/[^A-Za-z0-9_]/g, '\\$&')}"[ \\t\\r\\n]*:[ \\t\\r\\n]*(?:"([^"]*)")?`, 'g');
   return (line) => {
-    if (line.includes('\\') && !escapesChangeNothing(line)) return false;
+    if (!escapesChangeNothing(line)) return false;
     let first = 0;
     while (isSpace(line.charCodeAt(first))) first++;
     let last = line.length - 1;
@@ -59,8 +59,8 @@ export function cannotHaveType(
 const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 /**
- * A test of a line's escapes: true when each is well formed and stands for a character that
- * none of `words` holds, so that the line says the same of those words raw as decoded. (A
+ * A test of a line's escapes: true when it has none, or each is well formed and stands for a
+ * character that none of `words` holds, so that the line says the same of those words raw as decoded. (A
  * quote or backslash in a word would make every escape matter: no word here has one.)
  */
 function harmlessEscapes(words: readonly string[]): (line: string) => boolean {

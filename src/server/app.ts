@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { Backpressure, type Pipeline } from '../engine/index.js';
 import { parsePriority } from '../records/index.js';
 import { githubDelivery, type Source, type VigilEvent } from '../sources/index.js';
-import { FINDINGS_MAX_LIMIT, type AlertQuery, type AlertStore, type FindingFilter, type FindingQuery, type FindingStore } from '../store/index.js';
+import { findingsLimit, type AlertQuery, type AlertStore, type FindingFilter, type FindingQuery, type FindingStore } from '../store/index.js';
 import { UserError } from '../util/errors.js';
 import { parseDuration } from '../config/duration.js';
 import { bearerPolicy, bearerValid, githubSignatureValid, secretsEqual, type AuthOptions } from './auth.js';
@@ -231,7 +231,7 @@ const FINDING_KEYS = [...Object.keys(FINDING_FILTERS), 'limit', 'cursor'];
 
 /**
  * `GET /api/findings?kind=drift&status=open&scope=…&limit=…&cursor=…`; anything unknown or
- * malformed is a 400 (the store words a bad cursor).
+ * malformed is a 400 (the store words a bad limit or cursor).
  */
 function findingQuery(q: Record<string, string>): FindingQuery {
   const query: Record<string, string | number> = {};
@@ -242,10 +242,7 @@ function findingQuery(q: Record<string, string>): FindingQuery {
     if (allowed && !allowed.includes(value)) throw new Refusal(400, 'bad_query', `${key}: one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`);
     query[key] = value;
   }
-  if (q.limit !== undefined) {
-    const limit = /^\d{1,9}$/.test(q.limit) ? Number(q.limit) : NaN;
-    if (!(limit >= 1 && limit <= FINDINGS_MAX_LIMIT)) throw new Refusal(400, 'bad_query', `limit: a whole number from 1 to ${FINDINGS_MAX_LIMIT}, not ${JSON.stringify(q.limit)}`);
-    query.limit = limit;
-  }
+  // The store's own check, whose UserError is a 400 like the rest.
+  if (q.limit !== undefined) query.limit = findingsLimit(q.limit);
   return query as FindingQuery;
 }

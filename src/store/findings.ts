@@ -109,9 +109,11 @@ function decodeCursor(cursor: string): number {
   return Number(m[1]);
 }
 
-function checkLimit(limit: number): number {
+/** A page size, given as a number or as a query string's text: a whole number from 1 to FINDINGS_MAX_LIMIT. */
+export function findingsLimit(value: number | string): number {
+  const limit = typeof value === 'number' ? value : /^\d{1,9}$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(limit) || limit < 1 || limit > FINDINGS_MAX_LIMIT) {
-    throw new UserError(`limit: a whole number from 1 to ${FINDINGS_MAX_LIMIT}, not ${JSON.stringify(limit)}`);
+    throw new UserError(`limit: a whole number from 1 to ${FINDINGS_MAX_LIMIT}, not ${JSON.stringify(value)}`);
   }
   return limit;
 }
@@ -193,7 +195,7 @@ class SqlFindingStore implements FindingStore {
   }
 
   async query(query: FindingQuery = {}): Promise<FindingPage> {
-    const limit = checkLimit(query.limit ?? FINDINGS_DEFAULT_LIMIT);
+    const limit = findingsLimit(query.limit ?? FINDINGS_DEFAULT_LIMIT);
     const [clause, params] = where(query, query.cursor === undefined ? undefined : decodeCursor(query.cursor));
     const rows = await this.db.query<Row>(`SELECT ${ROW_COLUMNS} FROM findings ${clause} ORDER BY seq DESC LIMIT ${limit + 1}`, params);
     const page = rows.slice(0, limit);

@@ -1,8 +1,7 @@
 export {
   openFindingStore,
   storeFindings,
-  FINDINGS_DEFAULT_LIMIT,
-  FINDINGS_MAX_LIMIT,
+  findingsLimit,
   type FindingStore,
   type FindingFilter,
   type FindingQuery,

@@ -114,8 +114,8 @@ const NOT_READ = Symbol('not read');
 class Code {
   private readonly names: string[] = ['present', 'NOT_READ'];
   private readonly values: unknown[] = [present, NOT_READ];
-  /** A local per plain field the code reads (by slot), so each is read once per call. */
-  private readonly fields = new Map<number, string>();
+  /** Per plain field the code reads (by slot): its local, so it is read once per call, and its read. */
+  private readonly fields = new Map<number, { local: string; read: string }>();
 
   /** A name for a value the code uses. */
   value(prefix: string, value: unknown): string {
@@ -162,17 +162,15 @@ class Code {
    */
   private operand(get: Extractor, memo: FieldRead | undefined): string {
     if (!memo) return `${this.value('f', get)}(ctx)`;
-    let local = this.fields.get(memo.slot);
-    if (!local) {
-      local = `x${memo.slot}`;
-      this.fields.set(memo.slot, local);
-    }
-    return `(${local} !== NOT_READ ? ${local} : (${local} = ${this.value('r', memo.read)}(ctx.event)))`;
+    let field = this.fields.get(memo.slot);
+    if (!field) this.fields.set(memo.slot, (field = { local: `x${memo.slot}`, read: this.value('r', memo.read) }));
+    const { local, read } = field;
+    return `(${local} !== NOT_READ ? ${local} : (${local} = ${read}(ctx.event)))`;
   }
 
   /** The declaration of the locals the code uses (`v`, and each field's). */
   locals(): string {
-    return `let v${Array.from(this.fields.values(), (local) => `, ${local} = NOT_READ`).join('')}`;
+    return `let v${Array.from(this.fields.values(), ({ local }) => `, ${local} = NOT_READ`).join('')}`;
   }
 
   build(body: string): unknown {
