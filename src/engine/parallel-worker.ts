@@ -19,7 +19,7 @@ parentPort!.postMessage('ready');
 
 parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; bytes: Uint8Array }) => {
   const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const result: ChunkResult = { seq, events: 0, alerts: [], errors: [], alertLines: [] };
+  const result: ChunkResult = { seq, events: 0, alerts: [], errors: [], alertLines: [], memory: bytes.buffer as ArrayBuffer };
   const pieces: Piece[] = [];
   let line = 0;
   for (let start = 0; start < chunk.length; ) {
@@ -43,7 +43,7 @@ parentPort!.on('message', ({ seq, file, bytes }: { seq: number; file: string; by
       from = eol + 1;
     }
   }
-  parentPort!.postMessage(result);
+  parentPort!.postMessage(result, [result.memory]);
 });
 
 function evaluate(piece: Piece, file: string, result: ChunkResult): void {

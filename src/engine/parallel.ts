@@ -29,6 +29,8 @@ export interface ChunkResult {
   errors: Array<{ line: number; column?: number; message: string }>;
   /** For each alert, its line relative to the chunk. */
   alertLines: number[];
+  /** The chunk's memory, handed back to be read into again. */
+  memory: ArrayBuffer;
 }
 
 export interface WorkerSetup {
@@ -110,7 +112,15 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
   const busy = workers.map(() => 0);
   let failure: Error | undefined;
   let arrived: () => void = () => {};
+  // Memory for chunks, used again once a worker hands it back: fresh memory for every chunk
+  // costs the kernel a page fault per page, and V8 a garbage collection now and then.
+  const spare: ArrayBuffer[] = [];
+  const memoryFor = (bytes: number): Buffer => {
+    const reused = spare.pop();
+    return reused && reused.byteLength >= bytes ? Buffer.from(reused, 0, bytes) : Buffer.allocUnsafeSlow(Math.max(bytes, chunkBytes * 2));
+  };
   const onMessage = (r: ChunkResult) => {
+    spare.push(r.memory);
     const chunk = chunks.get(r.seq);
     if (!chunk) return;
     chunk.result = r;
@@ -156,7 +166,7 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
   try {
     // Each chunk is read into memory of its own, after the part line the previous one ended
     // with, and cut at its last line end: only that part line is ever copied.
-    let carry = Buffer.alloc(0);
+    let carry: Buffer = Buffer.alloc(0);
     for (let done = false; !done || next < sent; ) {
       if (failure) throw failure;
       yield* drain();
@@ -166,7 +176,7 @@ async function* runFile(file: string, workers: Worker[], chunkBytes: number): As
         if (next < sent) await waiting;
         continue;
       }
-      const buffer = Buffer.allocUnsafeSlow(carry.length + chunkBytes);
+      const buffer = memoryFor(carry.length + chunkBytes);
       carry.copy(buffer);
       const { bytesRead } = await handle.read(buffer, carry.length, chunkBytes, null);
       const end = carry.length + bytesRead;
