@@ -9,6 +9,8 @@ import { catalogFor, findSource, sources, toEventBatches, InputError, type Input
 import type { Alert } from '../records/index.js';
 import { Engine, type EngineOptions, type EngineRule, type TypeField } from './engine.js';
 import { requiredLiterals } from './type-index.js';
+import type { MemberPath } from './members.js';
+import { EVENT_TIME, type Member } from '../rules/fields.js';
 
 /** Loads rules files and directories in order, checking each rule against its source's fields. */
 export function loadRuleFiles(paths: readonly string[], options: Omit<LoadOptions, 'catalogs'> = {}): RuleSet {
@@ -26,6 +28,7 @@ function engineRule(rule: CompiledRule): EngineRule {
     usesEventNumber: usesEventNumber(rule),
     condition: rule.condition,
     literals: literalsOf(rule),
+    members: membersOf(rule),
     render: (ctx) => {
       const { text, values } = rule.output.apply(ctx.event);
       return { output: text, fields: values };
@@ -40,7 +43,7 @@ function typeFields(list: readonly Source[]): Record<string, TypeField> {
     if (!source.typeField) continue;
     const def = source.catalog.resolve(source.typeField, undefined)?.def;
     const read = def && !def.isList ? fieldReader(def, undefined) : undefined;
-    if (read) out[source.name] = { name: source.typeField, read };
+    if (read) out[source.name] = { name: source.typeField, read, members: def && memberPaths(source, def.members?.(undefined)) };
   }
   return out;
 }
@@ -50,6 +53,34 @@ function literalsOf(rule: CompiledRule): Set<string> | undefined {
   const catalog = catalogFor(rule.source);
   if (!rule.condition || !catalog) return undefined;
   return requiredLiterals(rule.condition, (f) => catalog.resolve(f.name, f.arg)?.def.verbatim === true);
+}
+
+/** Members as paths, the event's time as its source's member; undefined when one cannot be told. */
+function memberPaths(source: Source, members: readonly Member[] | undefined): MemberPath[] | undefined {
+  if (!members) return undefined;
+  const out: MemberPath[] = [];
+  for (const m of members) {
+    if (m !== EVENT_TIME) out.push(m);
+    else if (source.timeKey !== undefined) out.push([source.timeKey]);
+    else return undefined;
+  }
+  return out;
+}
+
+/** The members of the event's JSON that the rule's condition reads, when it reads nothing else (FieldDef.members). */
+function membersOf(rule: CompiledRule): MemberPath[] | undefined {
+  const source = findSource(rule.source);
+  if (!rule.condition || !source) return undefined;
+  const out: MemberPath[] = [];
+  let all = true;
+  walk(rule.condition, (node) => {
+    if (node.kind !== 'field' || !all) return;
+    const resolved = source.catalog.resolve(node.name, node.arg);
+    const paths = resolved && memberPaths(source, resolved.def.members?.(resolved.arg));
+    if (paths) out.push(...paths);
+    else all = false;
+  });
+  return all ? out : undefined;
 }
 
 /** Does the rule read evt.num, the event's number in the whole input? */

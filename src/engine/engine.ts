@@ -4,7 +4,9 @@ import type { FieldValue } from '../rules/fields.js';
 import { requiredValues } from './type-index.js';
 import { atLeast, displayPriority, type Alert, type Priority } from '../records/index.js';
 import { UNREAD, type Source, type VigilEvent } from '../sources/index.js';
-import { cannotHaveType } from './prefilter.js';
+import { SourceEvent } from '../sources/event.js';
+import { cannotHaveType, harmlessEscapes, holdsNoTextOf } from './prefilter.js';
+import { MemberReader, type MemberPath } from './members.js';
 import { isoNanos, nowNanos } from './time.js';
 
 /** What the engine needs of a loaded rule. */
@@ -22,6 +24,8 @@ export interface EngineRule {
   condition?: Expr;
   /** Texts of which an event's raw JSON line must hold one for the rule to match (requiredLiterals). */
   literals?: ReadonlySet<string>;
+  /** The members of the event's JSON that its condition reads, when it reads nothing else (FieldDef.members). */
+  members?: readonly MemberPath[];
   /** The alert text and the fields it shows, for the event in `ctx`. */
   render(ctx: EvalContext): { output: string; fields: Alert['output_fields'] };
 }
@@ -42,6 +46,8 @@ export interface EngineOptions {
 export interface TypeField {
   name: string;
   read: (event: VigilEvent) => FieldValue;
+  /** The members it reads (FieldDef.members). */
+  members?: readonly MemberPath[];
 }
 
 /** Rules in load order, and one function that tells which of them an event meets (made when first needed). */
@@ -63,6 +69,7 @@ class SourceRules {
   constructor(
     rules: EngineRule[],
     private readonly typeField: TypeField | undefined,
+    private readonly slots: SlotTable,
   ) {
     this.numbered = rules.some((r) => r.usesEventNumber);
     if (!typeField) {
@@ -82,14 +89,45 @@ class SourceRules {
    * prefilter.ts); undefined when a rule takes events of any type and needs no text of the
    * line, or counts events.
    */
-  lineFilter(typeKey: string): ((line: string) => boolean) | undefined {
-    if (!this.typeField || this.numbered) return undefined;
+  lineFilter(source: Source): ((line: string) => boolean) | undefined {
+    if (!this.typeField || this.numbered || !source.typeKey) return undefined;
     const anyTypeTexts: Array<ReadonlySet<string>> = [];
     for (const rule of this.anyType.rules) {
-      if (!rule.literals) return undefined;
+      if (!rule.literals) return this.memberFilter(source);
       anyTypeTexts.push(rule.literals);
     }
-    return cannotHaveType(typeKey, new Set(this.byType.keys()), anyTypeTexts);
+    return cannotHaveType(source.typeKey, new Set(this.byType.keys()), anyTypeTexts);
+  }
+
+  /**
+   * The same test, for when a rule that takes any type needs no text of the line
+   * (`Disallowed K8s User` reads every event's user name): a line is read just to the members
+   * that the type and the rules read (members.ts), and passed over when the rules that can
+   * take its type, evaluated on those members alone, match none. A rule that reads more must
+   * need a text the line lacks.
+   */
+  private memberFilter(source: Source): ((line: string) => boolean) | undefined {
+    const typeField = this.typeField!;
+    const all = [...new Set([this.anyType, ...this.byType.values()].flatMap((g) => g.rules))];
+    const read = all.filter((r) => r.members);
+    if (!typeField.members || !source.frameMembers) return undefined;
+    const reader = new MemberReader([...source.frameMembers, ...typeField.members, ...read.flatMap((r) => r.members!)]);
+    if (!reader.readable) return undefined;
+    const ctx = new EvalContext(this.slots);
+    const gates = new Map<RuleGroup, ((line: string, ctx: EvalContext) => boolean) | undefined>();
+    return (line) => {
+      const doc = reader.read(line);
+      if (doc === undefined) return false;
+      const framed = source.frame(doc);
+      if (framed?.length !== 1 || framed[0] !== doc) return false;
+      const event = new SourceEvent(source, doc, '', 0);
+      const group = this.candidates(event);
+      let gate = gates.get(group);
+      if (!gates.has(group)) gates.set(group, (gate = memberGate(group.rules)));
+      if (!gate) return false;
+      ctx.reset(event);
+      return gate(line, ctx);
+    };
   }
 
   /** The rules that can match this event. */
@@ -98,6 +136,29 @@ class SourceRules {
     const type = this.typeField.read(event);
     return (typeof type === 'string' && this.byType.get(type)) || this.anyType;
   }
+}
+
+/**
+ * For the rules of one group, a test of a line whose members are in `ctx` (see memberFilter):
+ * true when the rules that read only members match none, and the line holds none of the texts
+ * that each other rule needs; undefined when a rule does neither.
+ */
+function memberGate(rules: EngineRule[]): ((line: string, ctx: EvalContext) => boolean) | undefined {
+  const read = rules.filter((r) => r.members);
+  const byText = rules.filter((r) => !r.members);
+  if (byText.some((r) => !r.literals)) return undefined;
+  const texts = byText.map((r) => r.literals!);
+  const holdsNone = holdsNoTextOf(texts);
+  const escapesChangeNothing = harmlessEscapes(texts.flatMap((set) => [...set]));
+  const group = new RuleGroup(read);
+  const matched: number[] = [];
+  return (line, ctx) => {
+    if (texts.length > 0 && !(escapesChangeNothing(line) && holdsNone(line))) return false;
+    if (read.length === 0) return true;
+    matched.length = 0;
+    group.match(ctx, matched);
+    return matched.length === 0;
+  };
 }
 
 /**
@@ -124,7 +185,7 @@ export class Engine {
       grouped.set(rule.source, list);
     }
     for (const [source, list] of grouped) {
-      this.bySource.set(source, new SourceRules(list, options.typeFields?.[source]));
+      this.bySource.set(source, new SourceRules(list, options.typeFields?.[source], slots));
     }
     this.ctx = new EvalContext(slots);
     this.hostname = options.hostname ?? osHostname();
@@ -138,7 +199,7 @@ export class Engine {
   lineFilter(source: Source): ((line: string) => boolean) | undefined {
     if (!source.typeKey) return undefined;
     const rules = this.bySource.get(source.name);
-    return rules ? rules.lineFilter(source.typeKey) : () => true;
+    return rules ? rules.lineFilter(source) : () => true;
   }
 
   /** The sources that have at least one rule to run. */

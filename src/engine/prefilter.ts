@@ -32,9 +32,8 @@ export function cannotHaveType(
   types: ReadonlySet<string>,
   anyType: ReadonlyArray<ReadonlySet<string>> = [],
 ): (line: string) => boolean {
-  const texts = anyType.map((set) => [...set]);
-  const holdsNone = (line: string) => texts.every((rule) => !rule.some((text) => line.includes(text)));
-  const escapesChangeNothing = harmlessEscapes([key, ...types, ...texts.flat()]);
+  const holdsNone = holdsNoTextOf(anyType);
+  const escapesChangeNothing = harmlessEscapes([key, ...types, ...anyType.flatMap((set) => [...set])]);
   // Every `"key":` and the string after it, if a string follows. The member `key`, when the
   // event has it, is always one of the matches, written as it is (its characters are never
   // escaped here). A value that is one of `types` is too (escapes of their characters make the
@@ -55,6 +54,16 @@ export function cannotHaveType(
   };
 }
 
+/**
+ * A test of a line that is true when it holds none of the texts of each rule (one set per
+ * rule), written as they are: whether an escape could spell one is harmlessEscapes' question.
+ */
+export function holdsNoTextOf(rules: ReadonlyArray<ReadonlySet<string>>): (line: string) => boolean {
+  // A text that holds another of its rule's is found whenever the other is: only the others need a search.
+  const texts = rules.map((set) => [...set].filter((t) => ![...set].some((u) => u !== t && t.includes(u))));
+  return (line) => texts.every((rule) => !rule.some((text) => line.includes(text)));
+}
+
 /** JSON's one-character escapes (`\\n`) and what they stand for. */
 const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
@@ -63,7 +72,7 @@ const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', 
  * character that none of `words` holds, so that the line says the same of those words raw as decoded. (A
  * quote or backslash in a word would make every escape matter: no word here has one.)
  */
-function harmlessEscapes(words: readonly string[]): (line: string) => boolean {
+export function harmlessEscapes(words: readonly string[]): (line: string) => boolean {
   const used = new Set<number>();
   for (const word of words) for (let i = 0; i < word.length; i++) used.add(word.charCodeAt(i));
   return (line) => {

@@ -8,6 +8,13 @@
 export type Scalar = string | number | boolean | Buffer;
 export type FieldValue = Scalar | Scalar[] | undefined;
 
+/**
+ * A member of an event's JSON that a field reads: a path of object keys from the event's root,
+ * or EVENT_TIME, the member its source takes the event's time from (Source.timeKey).
+ */
+export type Member = readonly string[] | typeof EVENT_TIME;
+export const EVENT_TIME = 'event time';
+
 export type ArgRule = 'none' | 'optional' | 'required';
 export type ArgKind = 'none' | 'index' | 'key' | 'index_or_key';
 
@@ -31,6 +38,12 @@ export interface FieldDef {
    * line without escapes holds the text of any string value it has (see engine/prefilter.ts).
    */
   verbatim?: boolean;
+  /**
+   * The members the value is read from, for an argument: two events that have the same JSON
+   * scalars at these paths (or lack them alike) give the same value. Undefined when the field
+   * reads more than that (see engine/members.ts, which reads just these from a raw line).
+   */
+  members?: (arg: string | undefined) => readonly Member[] | undefined;
   /** Reads the field from an event; absent for catalogues that only type-check (syscall). */
   extract?: (event: unknown, arg: string | undefined) => FieldValue;
   /** The same reader with its argument bound once, when the field can make one (faster). */

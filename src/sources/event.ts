@@ -36,6 +36,13 @@ export interface Source {
   time?(event: unknown): bigint | undefined;
   /** The event's time as it says it (RFC 3339), when `time` reads it from there. */
   timeText?(event: unknown): string | undefined;
+  /** The top-level member `time` and `timeText` read, and nothing else. */
+  timeKey?: string;
+  /**
+   * Members that decide, with nothing else, that a document is one event (`frame` gives it
+   * back alone): `kind` for Kubernetes. Lines can then be judged from a few members (members.ts).
+   */
+  frameMembers?: ReadonlyArray<readonly string[]>;
   /**
    * The field that names an event's type (`ct.name`, `ka.verb`): the engine indexes rules
    * by the values their conditions require of it, as Falco indexes by evt.type.

@@ -4,7 +4,7 @@
  * argument once, so no argument is parsed while events flow.
  */
 import { hostname } from 'node:os';
-import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Scalar } from '../rules/fields.js';
+import { PLUGIN_TYPES, type FieldDef, type FieldValue, type Member, type Scalar } from '../rules/fields.js';
 import { atPath, jsonText, own, pathReader, type Source, type VigilEvent } from './event.js';
 import { isoNanos, parseTimeNanos } from '../engine/time.js';
 
@@ -49,20 +49,26 @@ export function indexed(name: string, description: string, bind: Binder): Plugin
   return field(name, description, bind, { list: true, arg: 'optional', argKind: 'index' });
 }
 
-/** Binders whose values are the event's JSON strings as written (FieldDef.verbatim). */
-const VERBATIM = new WeakSet<Binder>();
-function verbatim(bind: Binder): Binder {
-  VERBATIM.add(bind);
+/**
+ * Binders whose values are read from one member of the event's JSON, as written when a string
+ * (FieldDef.verbatim and FieldDef.members), with that member's path.
+ */
+const ONE_MEMBER = new WeakMap<Binder, readonly string[]>();
+function verbatim(bind: Binder, member: readonly string[]): Binder {
+  ONE_MEMBER.set(bind, member);
   return bind;
 }
 
 /**
  * Turns table entries into catalogue fields. `applies` is checked before every read: when it
- * says no (a k8s event without auditID), every field of the source is absent.
+ * says no (a k8s event without auditID), every field of the source is absent. `appliesReads`
+ * are the members it reads; without them, no field says which members it reads.
  */
-export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => boolean): FieldDef[] {
+export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => boolean, appliesReads?: readonly Member[]): FieldDef[] {
   const appliesTo = applies && lastAnswer(applies);
+  const extra = applies ? appliesReads : [];
   return fields.map(({ name, description, bind, options }) => {
+    const member = ONE_MEMBER.get(bind);
     // An event reader per argument, made once: the source's check first, then the field's reader.
     const eventReader = (arg: string | undefined): ((event: unknown) => FieldValue) => {
       if (arg === undefined && options.arg === 'required') return () => undefined;
@@ -87,7 +93,8 @@ export function toFieldDefs(fields: PluginField[], applies?: (data: unknown) => 
       isList: options.list ?? false,
       arg: options.arg ?? 'none',
       argKind: options.argKind ?? 'none',
-      verbatim: VERBATIM.has(bind),
+      verbatim: member !== undefined,
+      members: member && extra ? () => [member, ...extra] : undefined,
       description,
       extract: (event, arg) => reader(arg)(event),
       reader,
@@ -138,7 +145,7 @@ export function pick<T>(arr: readonly T[], index: number | undefined): readonly 
 /** A JSON value as text: strings raw, anything else compact JSON (the k8saudit convention). */
 export function text(p: PathSpec): Binder {
   const valueOf = pathReader(path(p));
-  return verbatim(() => (data) => jsonText(valueOf(data)));
+  return verbatim(() => (data) => jsonText(valueOf(data)), path(p));
 }
 
 /** The value at a path as text, "" when missing or null: plugins that decode into Go structs. */
@@ -147,7 +154,7 @@ export function textOrEmpty(p: PathSpec): Binder {
   return verbatim(() => (data) => {
     const v = valueOf(data);
     return v === undefined || v === null ? '' : jsonText(v)!;
-  });
+  }, path(p));
 }
 
 /**
@@ -161,7 +168,7 @@ export function goString(p: PathSpec, exact: boolean): Binder {
     if (v === undefined) return undefined;
     if (typeof v === 'string') return v;
     return exact ? '' : JSON.stringify(v);
-  });
+  }, path(p));
 }
 
 /** Every element of the array at a path as text; absent when it is not an array. */
@@ -189,9 +196,10 @@ export function rfc3339Ns(v: unknown): bigint | undefined {
 }
 
 /** A source's `time` and `timeText`, read from the RFC 3339 time in one member of the event. */
-export function timeIn(key: string): Required<Pick<Source, 'time' | 'timeText'>> {
+export function timeIn(key: string): Required<Pick<Source, 'time' | 'timeText' | 'timeKey'>> {
   const read = pathReader([key]);
   return {
+    timeKey: key,
     time: (event) => rfc3339Ns(read(event)),
     timeText: (event) => {
       const v = read(event);

@@ -1,4 +1,4 @@
-import { FieldCatalog, PLUGIN_TYPES, type FieldDef } from '../../rules/fields.js';
+import { EVENT_TIME, FieldCatalog, PLUGIN_TYPES, type FieldDef, type Member } from '../../rules/fields.js';
 import { jsonText, pathReader, type Source, type VigilEvent } from '../event.js';
 
 /** RFC 6901: `/a/b~1c` → ['a', 'b/c']. */
@@ -45,14 +45,23 @@ function field(name: string, description: string, extract: FieldDef['extract'], 
   };
 }
 
+/** The member a pointer names (engine/members.ts decides whether it can read it from a raw line). */
+function pointerMember(pointer: string | undefined): readonly Member[] | undefined {
+  const keys = pointer === undefined ? [] : parsePointer(pointer);
+  return keys.length > 0 ? [keys] : undefined;
+}
+
+const value: Pick<FieldDef, 'reader' | 'members'> = { reader: valueReader, members: pointerMember };
+const time: Pick<FieldDef, 'members'> = { members: () => [EVENT_TIME] };
+
 /** The json plugin's fields, which apply to the JSON payload of any source's events. */
 export const jsonFields: FieldDef[] = [
-  { ...field('json.value', 'A value of the event JSON, by JSON pointer: json.value[/a/b]', valueAt, true), reader: valueReader },
+  { ...field('json.value', 'A value of the event JSON, by JSON pointer: json.value[/a/b]', valueAt, true), ...value },
   field('json.obj', 'The whole event JSON as text', objectText),
-  field('json.rawtime', 'The event time in nanoseconds', rawTime),
-  { ...field('jevt.value', 'Alias of json.value', valueAt, true), reader: valueReader },
+  { ...field('json.rawtime', 'The event time in nanoseconds', rawTime), ...time },
+  { ...field('jevt.value', 'Alias of json.value', valueAt, true), ...value },
   field('jevt.obj', 'Alias of json.obj', objectText),
-  field('jevt.rawtime', 'Alias of json.rawtime', rawTime),
+  { ...field('jevt.rawtime', 'Alias of json.rawtime', rawTime), ...time },
 ];
 
 export const jsonSource: Source = {

@@ -337,11 +337,12 @@ export function k8sAuditSource(options: ExtractionOptions = {}): Source {
     typeKey: 'verb',
     description: 'Kubernetes audit events: Event, EventList; fields of the k8saudit plugin',
     catalog: new FieldCatalog('k8s_audit', [
-      ...toFieldDefs(k8sFields(options.falcoBugs ?? false), hasAuditId),
+      ...toFieldDefs(k8sFields(options.falcoBugs ?? false), hasAuditId, [['auditID']]),
       ...eventFields('k8saudit'),
       ...jsonFields,
     ]),
     frame: frameK8s,
+    frameMembers: [['kind']],
     ...timeIn('stageTimestamp'),
   };
 }
