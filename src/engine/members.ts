@@ -1,16 +1,16 @@
 /**
  * Reading a few members of a raw JSON line without parsing it: just enough to evaluate rules
  * whose fields read only those members (FieldDef.members), so that a line none of them can
- * match need not be parsed. JSON.parse builds every object and string of a line; scan.wat, in
+ * match need not be parsed. JSON.parse builds every object and string of a line. scan.wat, in
  * WebAssembly, steps over a line's strings 16 bytes at a time and reports where the needed
- * members' values are, and only those values are then made (on a Kubernetes audit line, about a
- * seventh of the parse's time for the walk).
+ * members' values are; only those values are then made. On a Kubernetes audit line that costs
+ * about half of JSON.parse (bench/README.md).
  *
- * The walk proves what it reports for a line JSON.parse accepts: the line is one object, each
- * needed key is at its place (the top level, or inside a needed object) at most once, and a key
- * written with an escape, which could spell a needed one, makes it give up. What it cannot tell
- * (a line that is not plain ASCII, whose byte and character offsets differ, among them) is left
- * to JSON.parse: the line is parsed as any other.
+ * What it reports holds for a line JSON.parse accepts: the line is one object, and each needed
+ * key is at its place (the top level, or inside a needed object) at most once. A key written with
+ * an escape could spell a needed one, so the scanner gives up on it. It also gives up on what it
+ * cannot tell, such as a line that is not plain ASCII, whose byte and character offsets differ.
+ * Such a line is left to JSON.parse and parsed as any other.
  */
 import { readFileSync } from 'node:fs';
 
@@ -187,10 +187,12 @@ export class MemberReader {
   }
 }
 
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 /**
  * The value at [from, to) of the line in the scanner's memory: a string without escapes is its
- * own text (most are, and slicing is cheaper than parsing), a number is read by Number (which
- * reads a JSON number as JSON.parse does), anything else by JSON.parse.
+ * own text (most are, and slicing is cheaper than parsing), a JSON number is read by Number (which
+ * reads one as JSON.parse does), anything else by JSON.parse.
  */
 function decode(r: Reading, from: number, to: number, escaped: number): unknown {
   const start = from - r.lineAt;
@@ -198,10 +200,7 @@ function decode(r: Reading, from: number, to: number, escaped: number): unknown 
   const first = r.line.charCodeAt(start);
   if (first === 0x22 && escaped === 0) return r.line.slice(start + 1, end - 1);
   const text = r.line.slice(start, end);
-  if ((first >= 0x30 && first <= 0x39) || first === 0x2d) {
-    const n = Number(text);
-    if (!Number.isNaN(n)) return n;
-  }
+  if (((first >= 0x30 && first <= 0x39) || first === 0x2d) && JSON_NUMBER.test(text)) return Number(text);
   try {
     return JSON.parse(text) as unknown;
   } catch {

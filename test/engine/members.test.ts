@@ -74,6 +74,8 @@ test('reads the values JSON.parse gives, and gives up where it cannot be sure', 
   is('{"kind":"Event"}{"kind":"x"}', undefined, 'two documents');
   is('[{"kind":"Event"}]', undefined, 'not an object');
   is('{"n":tru}', undefined, 'a value JSON.parse refuses');
+  is('{"n":0x1F}', undefined, 'a number only JavaScript reads');
+  is('{"n":012}', undefined);
   is('{"n":"unterminated}', undefined);
   const long = `{"kind":"${'x'.repeat(300_000)}","n":1}`;
   is(long, { kind: 'x'.repeat(300_000), user: undefined, a: undefined, n: 1 }, 'a line longer than the memory it starts with');
