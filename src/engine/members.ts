@@ -13,6 +13,7 @@
  * Such a line is left to JSON.parse and parsed as any other.
  */
 import { readFileSync } from 'node:fs';
+import { SHORT_ESCAPES } from './prefilter.js';
 
 /** Object keys from the root to a member: `['user', 'username']`. */
 export type MemberPath = readonly string[];
@@ -141,7 +142,7 @@ export class MemberReader {
       }
       const text = this.allocate(key.length);
       bytes.write(key, text, 'latin1');
-      words.set([text, key.length, inner, slot], address / 4 + 1 + 4 * i);
+      words.set([text, signature(key), inner, slot], address / 4 + 1 + 4 * i);
       const value = 'decode(r, from, r.words[at + 1], r.words[at + 2])';
       return `at = results + ${3 * slot}; from = r.words[at];
         const v${i} = from === 0 ? undefined : ${object ? `r.bytes[from] === 0x7b ? ${object} : ${value}` : value};`;
@@ -187,6 +188,11 @@ export class MemberReader {
   }
 }
 
+/** A key's length and its first and last bytes, in one number: scan.wat compares keys by it first. */
+function signature(key: string): number {
+  return key.length === 0 ? 0 : (key.length | (key.charCodeAt(0) << 16) | (key.charCodeAt(key.length - 1) << 24)) >>> 0;
+}
+
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
@@ -198,7 +204,7 @@ function decode(r: Reading, from: number, to: number, escaped: number): unknown 
   const start = from - r.lineAt;
   const end = to - r.lineAt;
   const first = r.line.charCodeAt(start);
-  if (first === 0x22 && escaped === 0) return r.line.slice(start + 1, end - 1);
+  if (first === 0x22) return escaped === 0 ? r.line.slice(start + 1, end - 1) : unescape(r.line, start + 1, end - 1);
   const text = r.line.slice(start, end);
   if (((first >= 0x30 && first <= 0x39) || first === 0x2d) && JSON_NUMBER.test(text)) return Number(text);
   try {
@@ -206,4 +212,40 @@ function decode(r: Reading, from: number, to: number, escaped: number): unknown 
   } catch {
     throw UNREADABLE; // JSON.parse refuses it: the line is parsed, and reported
   }
+}
+
+/**
+ * The text of a JSON string's content [from, to) with its escapes: what JSON.parse gives, in a
+ * fraction of its time for the few escapes a line has (Go writes `&` in URIs as `\u0026`).
+ */
+function unescape(line: string, from: number, to: number): string {
+  let out = '';
+  let at = from;
+  for (let i = line.indexOf('\\', from); i >= 0 && i < to; i = line.indexOf('\\', at)) {
+    out += line.slice(at, i);
+    const kind = line[i + 1]!;
+    if (kind === 'u') {
+      let code = 0;
+      for (let j = i + 2; j < i + 6; j++) {
+        const digit = hexDigit(j < to ? line.charCodeAt(j) : -1);
+        if (digit < 0) throw UNREADABLE;
+        code = code * 16 + digit;
+      }
+      out += String.fromCharCode(code);
+      at = i + 6;
+    } else {
+      const short = SHORT_ESCAPES[kind];
+      if (short === undefined || i + 2 > to) throw UNREADABLE;
+      out += short;
+      at = i + 2;
+    }
+  }
+  return out + line.slice(at, to);
+}
+
+/** The value of a hexadecimal digit's character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }

@@ -65,7 +65,7 @@ export function holdsNoTextOf(rules: ReadonlyArray<ReadonlySet<string>>): (line:
 }
 
 /** JSON's one-character escapes (`\\n`) and what they stand for. */
-const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+export const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 /**
  * A test of a line's escapes: true when it has none, or each is well formed and stands for a

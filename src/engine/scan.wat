@@ -35,17 +35,22 @@
       (br $next))
     (i32.const -1))
 
-;; The entry of the key table at `table` whose key the bytes [from, to) spell, or 0. A table is
-  ;; its count of keys, then for each key 16 bytes: where its text is, its length, the table of
-  ;; the keys needed inside its value (0 for none) and its slot in the results.
+  ;; The entry of the key table at `table` whose key the bytes [from, to) spell, or 0. A table is
+  ;; its count of keys, then for each key 16 bytes: where its text is, its signature (see
+  ;; members.ts: its length and its first and last bytes, which tell most keys apart at once), the
+  ;; table of the keys needed inside its value (0 for none) and its slot in the results.
   (func $entry (param $from i32) (param $to i32) (param $table i32) (result i32)
-    (local $at i32) (local $last i32) (local $len i32) (local $text i32) (local $j i32)
+    (local $at i32) (local $last i32) (local $len i32) (local $signature i32) (local $text i32) (local $j i32)
     (local.set $len (i32.sub (local.get $to) (local.get $from)))
+    (if (local.get $len) (then
+      (local.set $signature (i32.or (local.get $len) (i32.or
+        (i32.shl (i32.load8_u (local.get $from)) (i32.const 16))
+        (i32.shl (i32.load8_u (i32.sub (local.get $to) (i32.const 1))) (i32.const 24)))))))
     (local.set $at (i32.add (local.get $table) (i32.const 4)))
     (local.set $last (i32.add (local.get $at) (i32.shl (i32.load (local.get $table)) (i32.const 4))))
     (loop $key
       (if (i32.ge_u (local.get $at) (local.get $last)) (then (return (i32.const 0))))
-      (if (i32.eq (i32.load offset=4 (local.get $at)) (local.get $len)) (then
+      (if (i32.eq (i32.load offset=4 (local.get $at)) (local.get $signature)) (then
         (local.set $text (i32.load (local.get $at)))
         (local.set $j (i32.const 0))
         (block $differ
@@ -72,7 +77,7 @@
     (i32.store offset=8 (local.get $slot) (local.get $escaped))
     (i32.const 1))
 
-;; The object in [p, end), with nothing but whitespace around it, read to the keys of `table`
+  ;; The object in [p, end), with nothing but whitespace around it, read to the keys of `table`
   ;; at its top level and to those of their own tables inside objects that are their values: for
   ;; each such member, its slot (of `slots`, at out + 12 * slot) gets the start and end of its value,
   ;; without the whitespace around it, and whether a string in it held an escape; the slots of

@@ -75,6 +75,10 @@ test('reads the values JSON.parse gives, and gives up where it cannot be sure', 
   is('[{"kind":"Event"}]', undefined, 'not an object');
   is('{"n":tru}', undefined, 'a value JSON.parse refuses');
   is('{"n":0x1F}', undefined, 'a number only JavaScript reads');
+  is('{"kind":"a\\u00G1"}', undefined, 'an escape JSON.parse refuses');
+  is('{"kind":"a\\x"}', undefined);
+  is('{"kind":"a\\u004"}', undefined);
+  is('{"kind":"\\ud83d\\ude00 \\/ \\n \\u00e9"}', { kind: '\ud83d\ude00 / \n \u00e9', user: undefined, a: undefined, n: undefined });
   is('{"n":012}', undefined);
   is('{"n":"unterminated}', undefined);
   const long = `{"kind":"${'x'.repeat(300_000)}","n":1}`;
