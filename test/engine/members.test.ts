@@ -135,3 +135,62 @@ test('on Falco\'s audit traces, generated audit lines and variants, every line r
   assert.ok(plainRead > generated.length * 0.9, `only ${plainRead} of ${generated.length} generated lines were read`);
   assert.ok(read > 0);
 });
+
+/** A random JSON value: objects with needed and other keys, arrays, escapes, whitespace, deep nesting. */
+function randomValue(rand: () => number, depth: number): unknown {
+  const pick = <T>(items: readonly T[]) => items[Math.floor(rand() * items.length)]!;
+  const r = rand();
+  if (depth > 5 || r < 0.35) {
+    return pick<unknown>([
+      'Event', 'system:node:a', '', 'a"b', 'back\\slash', 'tab\tnew\nline', '{[}]:,', 'é', '\u0000', 'a&b<c>',
+      0, -1.5e-3, 1e21, 200, true, false, null,
+    ]);
+  }
+  if (r < 0.5) return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand, depth + 1));
+  const keys = ['kind', 'verb', 'user', 'username', 'a', 'b', 'c', 'n', 'other', 'k\\ey', 'x.y/z', ''];
+  const out: Record<string, unknown> = {};
+  for (let i = Math.floor(rand() * 6); i > 0; i--) out[pick(keys)] = randomValue(rand, depth + 1);
+  return out;
+}
+
+/** A document written with random whitespace, and sometimes a key written twice or with an escape. */
+function write(rand: () => number, doc: unknown): string {
+  const space = () => [' ', '', '', '\t', '\n '][Math.floor(rand() * 5)]!;
+  const text = (value: unknown): string => {
+    if (Array.isArray(value)) return `[${space()}${value.map(text).join(`,${space()}`)}${space()}]`;
+    if (value !== null && typeof value === 'object') {
+      const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}${space()}:${space()}${text(v)}`);
+      if (members.length > 0 && rand() < 0.1) members.push(members[0]!);
+      return `{${space()}${members.join(`,${space()}`)}${space()}}`;
+    }
+    const json = JSON.stringify(value);
+    return rand() < 0.1 ? json.replace(/[a-z]/, (c) => `\\u00${c.charCodeAt(0).toString(16)}`) : json;
+  };
+  return text(doc);
+}
+
+test('fuzz: on random documents and on lines cut or changed at random, the reader agrees with JSON.parse or gives up', () => {
+  const paths: MemberPath[] = [['kind'], ['verb'], ['user', 'username'], ['a', 'b', 'c'], ['n'], ['x.y/z']];
+  const reader = new MemberReader(paths);
+  const rand = random(7);
+  let agreed = 0;
+  for (let i = 0; i < 4000; i++) {
+    let line = write(rand, { ...(randomValue(rand, 0) as object), kind: 'Event' });
+    if (rand() < 0.3) {
+      // Cut it, or change one character of it.
+      const at = Math.floor(rand() * line.length);
+      line = rand() < 0.5 ? line.slice(0, at) : line.slice(0, at) + '{}[]",:\\ a0'[Math.floor(rand() * 12)] + line.slice(at + 1);
+    }
+    const read = reader.read(line);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(line);
+    } catch {
+      continue; // a line JSON.parse refuses is reported when parsed; what the reader made of it does not count
+    }
+    if (read === undefined) continue;
+    assert.deepEqual(plain(read), plain(expected(doc, paths)), line);
+    agreed++;
+  }
+  assert.ok(agreed > 1000, `only ${agreed} of 4000 lines were read`);
+});
