@@ -11,30 +11,6 @@
     "\01\00\02\00\00\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\00\00\00\00\00\00\03\00\00\00\00\00"
     "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\04\00\07\00\00"
     "\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\00\04\00\06\00\00")
-  ;; Whether the last string stepped over held a backslash.
-  (global $escaped (mut i32) (i32.const 0))
-
-  ;; From just after an opening quote, before `end`: the position of the closing quote, or -1.
-  (func $stringEnd (param $p i32) (param $end i32) (result i32)
-    (local $mask i32) (local $bytes v128)
-    (global.set $escaped (i32.const 0))
-    (loop $next
-      (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
-      (local.set $bytes (v128.load (local.get $p)))
-      (local.set $mask (i8x16.bitmask (v128.or
-        (i8x16.eq (local.get $bytes) (i8x16.splat (i32.const 34)))
-        (i8x16.eq (local.get $bytes) (i8x16.splat (i32.const 92))))))
-      (if (i32.eqz (local.get $mask)) (then
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $next)))
-      (local.set $p (i32.add (local.get $p) (i32.ctz (local.get $mask))))
-      (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
-      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 34)) (then (return (local.get $p))))
-      (global.set $escaped (i32.const 1))
-      (local.set $p (i32.add (local.get $p) (i32.const 2)))
-      (br $next))
-    (i32.const -1))
-
   ;; The entry of the key table at `table` whose key the bytes [from, to) spell, or 0. A table is
   ;; its count of keys, then for each key 16 bytes: where its text is, its signature (see
   ;; members.ts: its length and its first and last bytes, which tell most keys apart at once), the
@@ -90,6 +66,8 @@
     ;; key comes next, where its value starts and whether a string in that held an escape.
     (local $entry1 i32) (local $expectKey1 i32) (local $start1 i32) (local $escaped1 i32)
     (local $inner i32) (local $entry2 i32) (local $expectKey2 i32) (local $start2 i32) (local $escaped2 i32)
+    ;; The string being stepped over: whether it holds a backslash, and the bytes at hand.
+    (local $escaped i32) (local $mask i32) (local $bytes v128)
     (memory.fill (local.get $out) (i32.const 0) (i32.mul (local.get $slots) (i32.const 12)))
     (loop $next
       (if (i32.ge_u (local.get $p) (local.get $end)) (then (return (i32.const -1))))
@@ -109,21 +87,38 @@
         (br $next))
         ;; A string: a key where one is read, else part of a value.
         (if (i32.eqz (local.get $depth)) (then (return (i32.const -1))))
-        (local.set $q (call $stringEnd (i32.add (local.get $p) (i32.const 1)) (local.get $end)))
-        (if (i32.lt_s (local.get $q) (i32.const 0)) (then (return (i32.const -1))))
+        ;; Its closing quote: the first quote not after a backslash, found 16 bytes at a time.
+        (local.set $q (i32.add (local.get $p) (i32.const 1)))
+        (local.set $escaped (i32.const 0))
+        (block $closed
+          (loop $scan
+            (if (i32.ge_u (local.get $q) (local.get $end)) (then (return (i32.const -1))))
+            (local.set $bytes (v128.load (local.get $q)))
+            (local.set $mask (i8x16.bitmask (v128.or
+              (i8x16.eq (local.get $bytes) (i8x16.splat (i32.const 34)))
+              (i8x16.eq (local.get $bytes) (i8x16.splat (i32.const 92))))))
+            (if (i32.eqz (local.get $mask)) (then
+              (local.set $q (i32.add (local.get $q) (i32.const 16)))
+              (br $scan)))
+            (local.set $q (i32.add (local.get $q) (i32.ctz (local.get $mask))))
+            (if (i32.ge_u (local.get $q) (local.get $end)) (then (return (i32.const -1))))
+            (br_if $closed (i32.eq (i32.load8_u (local.get $q)) (i32.const 34)))
+            (local.set $escaped (i32.const 1))
+            (local.set $q (i32.add (local.get $q) (i32.const 2)))
+            (br $scan)))
         (block $string
           (if (i32.and (i32.eq (local.get $depth) (i32.const 1)) (local.get $expectKey1)) (then
-            (if (global.get $escaped) (then (return (i32.const -1))))
+            (if (local.get $escaped) (then (return (i32.const -1))))
             (local.set $entry1 (call $entry (i32.add (local.get $p) (i32.const 1)) (local.get $q) (local.get $table)))
             (local.set $expectKey1 (i32.const 0))
             (br $string)))
           (if (i32.and (i32.eq (local.get $depth) (i32.const 2)) (i32.and (i32.ne (local.get $inner) (i32.const 0)) (local.get $expectKey2))) (then
-            (if (global.get $escaped) (then (return (i32.const -1))))
+            (if (local.get $escaped) (then (return (i32.const -1))))
             (local.set $entry2 (call $entry (i32.add (local.get $p) (i32.const 1)) (local.get $q) (local.get $inner)))
             (local.set $expectKey2 (i32.const 0))
             (br $string)))
-          (local.set $escaped1 (i32.or (local.get $escaped1) (global.get $escaped)))
-          (local.set $escaped2 (i32.or (local.get $escaped2) (global.get $escaped))))
+          (local.set $escaped1 (i32.or (local.get $escaped1) (local.get $escaped)))
+          (local.set $escaped2 (i32.or (local.get $escaped2) (local.get $escaped))))
         (local.set $last (local.get $q))
         (local.set $p (i32.add (local.get $q) (i32.const 1)))
         (br $next))
