@@ -67,7 +67,7 @@ export class MemberReader {
   private readonly members: (p: number, end: number, table: number, out: number, slots: number) => number;
   private readonly memory: WasmMemory;
   private readonly reading: Reading;
-  /** The first free byte while tables are placed. */
+  /** The first free byte while tables are placed: after the byte classes scan.wat keeps at 0. */
   private free = 256;
 
   constructor(paths: readonly MemberPath[]) {
