@@ -1,11 +1,13 @@
-;; Finds the members an object holds at its top level, without parsing it: see members.ts.
+;; Finds where the needed members of a JSON object are, at its top level and inside the objects
+;; that are their values, without parsing it: see members.ts.
 ;; Strings are stepped over 16 bytes at a time (SIMD): most of a JSON line is strings. Any byte
 ;; up to a space counts as whitespace: outside strings JSON allows no other control character.
 (module
   (memory (export "memory") 2)
   ;; The class of each byte value (see members): 1 whitespace (and control bytes, which JSON
   ;; allows only in strings), 2 quote, 3 colon, 4 opening brace or bracket, 5 comma, 6 closing
-  ;; brace, 7 closing bracket, 0 any other. The key tables begin after it, at 256.
+  ;; brace, 7 closing bracket, 0 any other (bytes from 128 too, which memory starts as). The key
+  ;; tables begin after it, at 256.
   (data (i32.const 0)
     "\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01\01"
     "\01\00\02\00\00\00\00\00\00\00\00\00\05\00\00\00\00\00\00\00\00\00\00\00\00\00\03\00\00\00\00\00"
