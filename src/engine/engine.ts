@@ -108,22 +108,20 @@ class SourceRules {
    */
   private memberFilter(source: Source): ((line: string) => boolean) | undefined {
     const typeField = this.typeField!;
-    const all = [...new Set([this.anyType, ...this.byType.values()].flatMap((g) => g.rules))];
-    const read = all.filter((r) => r.members);
+    const groups = [this.anyType, ...this.byType.values()];
+    const read = [...new Set(groups.flatMap((g) => g.rules))].filter((r) => r.members);
     if (!typeField.members || !source.frameMembers) return undefined;
     const reader = new MemberReader([...source.frameMembers, ...typeField.members, ...read.flatMap((r) => r.members!)]);
     if (!reader.readable) return undefined;
     const ctx = new EvalContext(this.slots);
-    const gates = new Map<RuleGroup, ((line: string, ctx: EvalContext) => boolean) | undefined>();
+    const gates = new Map(groups.map((g) => [g, memberGate(g)]));
     return (line) => {
       const doc = reader.read(line);
       if (doc === undefined) return false;
       const framed = source.frame(doc);
       if (framed?.length !== 1 || framed[0] !== doc) return false;
       const event = new SourceEvent(source, doc, '', 0);
-      const group = this.candidates(event);
-      let gate = gates.get(group);
-      if (!gates.has(group)) gates.set(group, (gate = memberGate(group.rules)));
+      const gate = gates.get(this.candidates(event));
       if (!gate) return false;
       ctx.reset(event);
       return gate(line, ctx);
@@ -143,20 +141,20 @@ class SourceRules {
  * true when the rules that read only members match none, and the line holds none of the texts
  * that each other rule needs; undefined when a rule does neither.
  */
-function memberGate(rules: EngineRule[]): ((line: string, ctx: EvalContext) => boolean) | undefined {
-  const read = rules.filter((r) => r.members);
-  const byText = rules.filter((r) => !r.members);
+function memberGate(rules: RuleGroup): ((line: string, ctx: EvalContext) => boolean) | undefined {
+  const byText = rules.rules.filter((r) => !r.members);
   if (byText.some((r) => !r.literals)) return undefined;
+  // The group's own matcher when every rule reads only members (the usual case): it is made once.
+  const read = byText.length === 0 ? rules : new RuleGroup(rules.rules.filter((r) => r.members));
   const texts = byText.map((r) => r.literals!);
   const holdsNone = holdsNoTextOf(texts);
   const escapesChangeNothing = harmlessEscapes(texts.flatMap((set) => [...set]));
-  const group = new RuleGroup(read);
   const matched: number[] = [];
   return (line, ctx) => {
     if (texts.length > 0 && !(escapesChangeNothing(line) && holdsNone(line))) return false;
-    if (read.length === 0) return true;
+    if (read.rules.length === 0) return true;
     matched.length = 0;
-    group.match(ctx, matched);
+    read.match(ctx, matched);
     return matched.length === 0;
   };
 }

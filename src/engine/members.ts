@@ -13,7 +13,7 @@
  * Such a line is left to JSON.parse and parsed as any other.
  */
 import { readFileSync } from 'node:fs';
-import { SHORT_ESCAPES } from './prefilter.js';
+import { escapedCode } from './prefilter.js';
 
 /** Object keys from the root to a member: `['user', 'username']`. */
 export type MemberPath = readonly string[];
@@ -157,7 +157,7 @@ export class MemberReader {
    * undefined in it), or undefined when that cannot be proven (the line must be parsed).
    */
   read(line: string): Record<string, unknown> | undefined {
-    if (!this.root || !this.readable) return undefined;
+    if (!this.readable) return undefined;
     const r = this.reading;
     // Sixteen bytes to spare: the scanner reads strings sixteen bytes at a time.
     if (r.lineAt + line.length * 3 + 16 > r.bytes.length) this.grow(r.lineAt + line.length * 3 + 16);
@@ -167,7 +167,7 @@ export class MemberReader {
     if (written !== line.length) return undefined;
     r.line = line;
     try {
-      return this.readPass(this.root, r.lineAt, r.lineAt + written);
+      return this.readPass(this.root!, r.lineAt, r.lineAt + written);
     } catch (err) {
       if (err === UNREADABLE) return undefined;
       throw err;
@@ -222,30 +222,10 @@ function unescape(line: string, from: number, to: number): string {
   let out = '';
   let at = from;
   for (let i = line.indexOf('\\', from); i >= 0 && i < to; i = line.indexOf('\\', at)) {
-    out += line.slice(at, i);
-    const kind = line[i + 1]!;
-    if (kind === 'u') {
-      let code = 0;
-      for (let j = i + 2; j < i + 6; j++) {
-        const digit = hexDigit(j < to ? line.charCodeAt(j) : -1);
-        if (digit < 0) throw UNREADABLE;
-        code = code * 16 + digit;
-      }
-      out += String.fromCharCode(code);
-      at = i + 6;
-    } else {
-      const short = SHORT_ESCAPES[kind];
-      if (short === undefined || i + 2 > to) throw UNREADABLE;
-      out += short;
-      at = i + 2;
-    }
+    const code = escapedCode(line, i, to);
+    if (code < 0) throw UNREADABLE;
+    out += line.slice(at, i) + String.fromCharCode(code);
+    at = i + (line.charCodeAt(i + 1) === 0x75 ? 6 : 2);
   }
   return out + line.slice(at, to);
-}
-
-/** The value of a hexadecimal digit's character code, or -1. */
-function hexDigit(c: number): number {
-  if (c >= 0x30 && c <= 0x39) return c - 0x30;
-  const lower = c | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }

@@ -64,8 +64,32 @@ export function holdsNoTextOf(rules: ReadonlyArray<ReadonlySet<string>>): (line:
   return (line) => texts.every((rule) => !rule.some((text) => line.includes(text)));
 }
 
-/** JSON's one-character escapes (`\\n`) and what they stand for. */
-export const SHORT_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+/** JSON's one-character escapes (`\\n`) and the character codes they stand for. */
+const SHORT_ESCAPES: Record<string, number> = { '"': 0x22, '\\': 0x5c, '/': 0x2f, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09 };
+
+/**
+ * The character code the escape at `at` (a backslash) of `text` stands for, or -1 when it is not
+ * a well formed JSON escape ending by `end`. It is 6 characters long when `text[at + 1]` is `u`,
+ * and 2 otherwise.
+ */
+export function escapedCode(text: string, at: number, end = text.length): number {
+  if (text.charCodeAt(at + 1) !== 0x75) return at + 2 <= end ? SHORT_ESCAPES[text[at + 1]!] ?? -1 : -1;
+  if (at + 6 > end) return -1;
+  let code = 0;
+  for (let i = at + 2; i < at + 6; i++) {
+    const digit = hexDigit(text.charCodeAt(i));
+    if (digit < 0) return -1;
+    code = code * 16 + digit;
+  }
+  return code;
+}
+
+/** The value of a hexadecimal digit's character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
 
 /**
  * A test of a line's escapes: true when it has none, or each is well formed and stands for a
@@ -76,20 +100,9 @@ export function harmlessEscapes(words: readonly string[]): (line: string) => boo
   const used = new Set<number>();
   for (const word of words) for (let i = 0; i < word.length; i++) used.add(word.charCodeAt(i));
   return (line) => {
-    for (let i = line.indexOf('\\'); i >= 0; i = line.indexOf('\\', i + 2)) {
-      const kind = line[i + 1] ?? '';
-      let code: number;
-      if (kind === 'u') {
-        const hex = line.slice(i + 2, i + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return false;
-        code = parseInt(hex, 16);
-        i += 4;
-      } else {
-        const short = SHORT_ESCAPES[kind];
-        if (short === undefined) return false;
-        code = short.charCodeAt(0);
-      }
-      if (used.has(code)) return false;
+    for (let i = line.indexOf('\\'); i >= 0; i = line.indexOf('\\', i + (line.charCodeAt(i + 1) === 0x75 ? 6 : 2))) {
+      const code = escapedCode(line, i);
+      if (code < 0 || used.has(code)) return false;
     }
     return true;
   };

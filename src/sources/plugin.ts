@@ -144,17 +144,19 @@ export function pick<T>(arr: readonly T[], index: number | undefined): readonly 
 
 /** A JSON value as text: strings raw, anything else compact JSON (the k8saudit convention). */
 export function text(p: PathSpec): Binder {
-  const valueOf = pathReader(path(p));
-  return verbatim(() => (data) => jsonText(valueOf(data)), path(p));
+  const member = path(p);
+  const valueOf = pathReader(member);
+  return verbatim(() => (data) => jsonText(valueOf(data)), member);
 }
 
 /** The value at a path as text, "" when missing or null: plugins that decode into Go structs. */
 export function textOrEmpty(p: PathSpec): Binder {
-  const valueOf = pathReader(path(p));
+  const member = path(p);
+  const valueOf = pathReader(member);
   return verbatim(() => (data) => {
     const v = valueOf(data);
     return v === undefined || v === null ? '' : jsonText(v)!;
-  }, path(p));
+  }, member);
 }
 
 /**
@@ -162,13 +164,14 @@ export function textOrEmpty(p: PathSpec): Binder {
  * With correct extraction (exact = false) other values are compact JSON instead.
  */
 export function goString(p: PathSpec, exact: boolean): Binder {
-  const valueOf = pathReader(path(p));
+  const member = path(p);
+  const valueOf = pathReader(member);
   return verbatim(() => (data) => {
     const v = valueOf(data);
     if (v === undefined) return undefined;
     if (typeof v === 'string') return v;
     return exact ? '' : JSON.stringify(v);
-  }, path(p));
+  }, member);
 }
 
 /** Every element of the array at a path as text; absent when it is not an array. */
